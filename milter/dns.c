@@ -1,0 +1,496 @@
+/*
+ * dns.c - libunbound behind one interface, with deadlines (see dns.h)
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <unbound.h>
+
+#include "caps.h"
+#include "config.h"
+#include "dns.h"
+#include "log.h"
+
+struct dns {
+	struct ub_ctx	*ctx;
+	pthread_t	 pump;
+	int		 wake[2];	/* pipe: written to stop the pump */
+	unsigned	 timeout_ms;
+};
+
+/*
+ * One outstanding lookup.  The caller and libunbound's callback each hold
+ * a reference; whoever drops the last one frees it, so a query abandoned
+ * at its deadline is freed by a late callback and never touched after.
+ */
+struct dns_query {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	int		 refs;
+	bool		 done;
+	int		 err;
+	struct ub_result *result;
+};
+
+/* dns_status_str - name of a status */
+const char *
+dns_status_str(enum dns_status s)
+{
+	switch (s) {
+	case DNS_OK:		return "ok";
+	case DNS_NXDOMAIN:	return "nxdomain";
+	case DNS_NODATA:	return "nodata";
+	case DNS_SERVFAIL:	return "servfail";
+	case DNS_TIMEOUT:	return "timeout";
+	case DNS_BOGUS:		return "bogus";
+	case DNS_ERROR:		return "error";
+	}
+	return "error";
+}
+
+/* dns_security_str - name of a DNSSEC state, as written in A-R comments */
+const char *
+dns_security_str(enum dns_security s)
+{
+	switch (s) {
+	case DNS_SEC_SECURE:		return "secure";
+	case DNS_SEC_INSECURE:		return "insecure";
+	case DNS_SEC_BOGUS:		return "bogus";
+	case DNS_SEC_INDETERMINATE:	return "indeterminate";
+	}
+	return "indeterminate";
+}
+
+/* dns_sec_combine - the weaker of two states */
+enum dns_security
+dns_sec_combine(enum dns_security a, enum dns_security b)
+{
+	/* Order of weakness: bogus < indeterminate < insecure < secure. */
+	static const int rank[] = {
+		[DNS_SEC_BOGUS] = 0, [DNS_SEC_INDETERMINATE] = 1,
+		[DNS_SEC_INSECURE] = 2, [DNS_SEC_SECURE] = 3
+	};
+
+	return rank[a] <= rank[b] ? a : b;
+}
+
+/* dns_classify - map libunbound's result fields to a status */
+enum dns_status
+dns_classify(int rcode, int havedata, int nxdomain, int secure, int bogus)
+{
+	(void)secure;
+	/* A bogus answer still carries rcode 0 and data: check it first. */
+	if (bogus)
+		return DNS_BOGUS;
+	if (nxdomain || rcode == 3)
+		return DNS_NXDOMAIN;
+	if (rcode != 0)
+		return DNS_SERVFAIL;
+	if (!havedata)
+		return DNS_NODATA;
+	return DNS_OK;
+}
+
+/* dns_budget_start - give B MS milliseconds from now */
+void
+dns_budget_start(struct dns_budget *b, unsigned ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, &b->deadline);
+	b->deadline.tv_sec += ms / 1000;
+	b->deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (b->deadline.tv_nsec >= 1000000000L) {
+		b->deadline.tv_sec++;
+		b->deadline.tv_nsec -= 1000000000L;
+	}
+}
+
+/* ts_diff_ms - A - B in milliseconds, 0 when negative */
+static unsigned
+ts_diff_ms(const struct timespec *a, const struct timespec *b)
+{
+	long long ms;
+
+	ms = (long long)(a->tv_sec - b->tv_sec) * 1000 +
+	    (a->tv_nsec - b->tv_nsec) / 1000000;
+	return ms > 0 ? (unsigned)ms : 0;
+}
+
+/* dns_budget_left_ms - milliseconds left in B */
+unsigned
+dns_budget_left_ms(const struct dns_budget *b)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return ts_diff_ms(&b->deadline, &now);
+}
+
+/* dns_pump - the one thread that processes libunbound's answers */
+static void *
+dns_pump(void *arg)
+{
+	struct dns	*d = arg;
+	struct pollfd	 pfd[2];
+
+	pfd[0].fd = ub_fd(d->ctx);
+	pfd[0].events = POLLIN;
+	pfd[1].fd = d->wake[0];
+	pfd[1].events = POLLIN;
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_err("dns: poll: %s", strerror(errno));
+			break;
+		}
+		if (pfd[1].revents != 0)
+			break;
+		if ((pfd[0].revents & POLLIN) && ub_process(d->ctx) != 0)
+			log_warn("dns: ub_process failed");
+	}
+	return NULL;
+}
+
+/* dns_set - one ub_ctx call with a message on failure */
+static bool
+dns_set(int rc, const char *what, const char *value, char *err,
+    size_t errlen)
+{
+	if (rc == 0)
+		return true;
+	snprintf(err, errlen, "%s \"%s\": %s", what, value, ub_strerror(rc));
+	return false;
+}
+
+/* dns_add_stub - "ZONE ADDR[@PORT]": a stub zone, also transparent locally */
+static bool
+dns_add_stub(struct ub_ctx *ctx, const char *spec, char *err, size_t errlen)
+{
+	char	 zone[AM_MAX_DOMAIN + 2], addr[128], lz[AM_MAX_DOMAIN + 16];
+
+	if (sscanf(spec, "%254s %127s", zone, addr) != 2) {
+		snprintf(err, errlen, "DNSStubZone \"%s\": want ZONE ADDR", spec);
+		return false;
+	}
+	/* RFC 6761 zones (test., invalid.) are local zones in unbound. */
+	snprintf(lz, sizeof lz, "%s transparent", zone);
+	return dns_set(ub_ctx_set_option(ctx, "local-zone:", lz),
+	    "local-zone", lz, err, errlen) &&
+	    dns_set(ub_ctx_set_stub(ctx, zone, addr, 0), "DNSStubZone",
+	    spec, err, errlen);
+}
+
+/* dns_configure - hand C's DNS keys to CTX */
+static bool
+dns_configure(struct ub_ctx *ctx, const struct config *c, char *err,
+    size_t errlen)
+{
+	size_t	 i;
+
+	if (!dns_set(ub_ctx_async(ctx, 1), "async", "1", err, errlen))
+		return false;
+	if (c->dns_forwarders.n > 0 || c->dns_stub_zones.n > 0)
+		if (!dns_set(ub_ctx_set_option(ctx, "do-not-query-localhost:",
+		    "no"), "option", "do-not-query-localhost", err, errlen))
+			return false;
+	if (c->dns_trust_anchor_file[0] != '\0' &&
+	    !dns_set(ub_ctx_add_ta_file(ctx, c->dns_trust_anchor_file),
+	    "DNSTrustAnchorFile", c->dns_trust_anchor_file, err, errlen))
+		return false;
+	for (i = 0; i < c->dns_trust_anchors.n; i++)
+		if (!dns_set(ub_ctx_add_ta(ctx, c->dns_trust_anchors.v[i]),
+		    "DNSTrustAnchor", c->dns_trust_anchors.v[i], err, errlen))
+			return false;
+	for (i = 0; i < c->dns_forwarders.n; i++)
+		if (!dns_set(ub_ctx_set_fwd(ctx, c->dns_forwarders.v[i]),
+		    "DNSForwarder", c->dns_forwarders.v[i], err, errlen))
+			return false;
+	for (i = 0; i < c->dns_stub_zones.n; i++)
+		if (!dns_add_stub(ctx, c->dns_stub_zones.v[i], err, errlen))
+			return false;
+	return true;
+}
+
+/* dns_new - create the resolver from C's DNS keys */
+struct dns *
+dns_new(const struct config *c, char *err, size_t errlen)
+{
+	struct dns	*d;
+
+	if ((d = calloc(1, sizeof *d)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	d->wake[0] = d->wake[1] = -1;
+	d->timeout_ms = c->dns_timeout_ms;
+	if ((d->ctx = ub_ctx_create()) == NULL) {
+		snprintf(err, errlen, "ub_ctx_create failed");
+		goto fail;
+	}
+	if (!dns_configure(d->ctx, c, err, errlen))
+		goto fail;
+	if (pipe(d->wake) != 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		goto fail;
+	}
+	if (pthread_create(&d->pump, NULL, dns_pump, d) != 0) {
+		snprintf(err, errlen, "cannot start the DNS thread");
+		goto fail;
+	}
+	return d;
+fail:
+	if (d->wake[0] >= 0) {
+		close(d->wake[0]);
+		close(d->wake[1]);
+	}
+	if (d->ctx != NULL)
+		ub_ctx_delete(d->ctx);
+	free(d);
+	return NULL;
+}
+
+/* dns_free - stop the pump thread, cancel queries, free */
+void
+dns_free(struct dns *d)
+{
+	ssize_t n;
+
+	if (d == NULL)
+		return;
+	do
+		n = write(d->wake[1], "x", 1);
+	while (n < 0 && errno == EINTR);
+	pthread_join(d->pump, NULL);
+	close(d->wake[0]);
+	close(d->wake[1]);
+	ub_ctx_delete(d->ctx);
+	free(d);
+}
+
+/* dns_query_unref - drop one reference; free at zero (LOCK held on entry) */
+static void
+dns_query_unref(struct dns_query *q)
+{
+	bool last = --q->refs == 0;
+
+	pthread_mutex_unlock(&q->lock);
+	if (!last)
+		return;
+	if (q->result != NULL)
+		ub_resolve_free(q->result);
+	pthread_cond_destroy(&q->cond);
+	pthread_mutex_destroy(&q->lock);
+	free(q);
+}
+
+/* dns_callback - libunbound hands an answer over (pump thread) */
+static void
+dns_callback(void *arg, int err, struct ub_result *result)
+{
+	struct dns_query *q = arg;
+
+	pthread_mutex_lock(&q->lock);
+	q->err = err;
+	q->result = result;
+	q->done = true;
+	pthread_cond_signal(&q->cond);
+	dns_query_unref(q);
+}
+
+/* dns_prefetch_done - an answer nobody waits for: it is in the cache now */
+static void
+dns_prefetch_done(void *arg, int err, struct ub_result *result)
+{
+	(void)arg;
+	(void)err;
+	if (result != NULL)
+		ub_resolve_free(result);
+}
+
+/* dns_prefetch - start a lookup whose answer nobody waits for */
+void
+dns_prefetch(struct dns *d, const char *name, int type)
+{
+	if (d == NULL || name == NULL || name[0] == '\0' ||
+	    strlen(name) > AM_MAX_DOMAIN + 1)
+		return;
+	(void)ub_resolve_async(d->ctx, name, type, 1, NULL,
+	    dns_prefetch_done, NULL);
+}
+
+/* dns_answer_new - an answer with STATUS and no data */
+static struct dns_answer *
+dns_answer_new(enum dns_status status)
+{
+	struct dns_answer *a;
+
+	if ((a = calloc(1, sizeof *a)) == NULL)
+		return NULL;
+	a->status = status;
+	a->security = DNS_SEC_INDETERMINATE;
+	a->rcode = -1;
+	return a;
+}
+
+/* dns_answer_from - build the answer from libunbound's result R (taken over) */
+static struct dns_answer *
+dns_answer_from(struct ub_result *r)
+{
+	struct dns_answer *a;
+	size_t	 *lens = NULL, n = 0, i;
+
+	a = dns_answer_new(dns_classify(r->rcode, r->havedata, r->nxdomain,
+	    r->secure, r->bogus));
+	if (a == NULL) {
+		ub_resolve_free(r);
+		return NULL;
+	}
+	a->rcode = r->rcode;
+	a->ttl = r->ttl > 0 ? (unsigned)r->ttl : 0;
+	a->security = r->bogus ? DNS_SEC_BOGUS :
+	    r->secure ? DNS_SEC_SECURE : DNS_SEC_INSECURE;
+	if (a->status == DNS_SERVFAIL)
+		a->security = DNS_SEC_INDETERMINATE;
+	if (r->why_bogus != NULL)
+		snprintf(a->why_bogus, sizeof a->why_bogus, "%s", r->why_bogus);
+	a->priv = r;
+	if (a->status == DNS_BOGUS)
+		return a;	/* never expose data that failed validation */
+	if (r->answer_packet != NULL && r->answer_len > 0 &&
+	    (size_t)r->answer_len <= AM_MAX_DNS_ANSWER) {
+		a->wire = r->answer_packet;
+		a->wirelen = (size_t)r->answer_len;
+	}
+	if (a->status != DNS_OK)
+		return a;
+	while (r->data[n] != NULL)
+		n++;
+	if (n > 0 && (lens = calloc(n, sizeof *lens)) == NULL) {
+		dns_answer_free(a);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		lens[i] = r->len[i] > 0 ? (size_t)r->len[i] : 0;
+	a->count = n;
+	a->rdata = (const unsigned char **)r->data;
+	a->rdlen = lens;
+	return a;
+}
+
+/* dns_deadline - the earlier of now + TIMEOUT_MS and the budget's end */
+static void
+dns_deadline(struct timespec *out, unsigned timeout_ms,
+    const struct dns_budget *budget)
+{
+	struct dns_budget b;
+
+	dns_budget_start(&b, timeout_ms);
+	*out = b.deadline;
+	if (budget != NULL && (budget->deadline.tv_sec < out->tv_sec ||
+	    (budget->deadline.tv_sec == out->tv_sec &&
+	    budget->deadline.tv_nsec < out->tv_nsec)))
+		*out = budget->deadline;
+}
+
+/* dns_query_new - a query with two references (caller and callback) */
+static struct dns_query *
+dns_query_new(void)
+{
+	struct dns_query	*q;
+	pthread_condattr_t	 ca;
+
+	if ((q = calloc(1, sizeof *q)) == NULL)
+		return NULL;
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	q->refs = 2;
+	return q;
+}
+
+/* dns_wait - wait for Q until DEADLINE; cancel on expiry; the answer */
+static struct dns_answer *
+dns_wait(struct dns *d, struct dns_query *q, int id,
+    const struct timespec *deadline)
+{
+	struct ub_result *r = NULL;
+	int	 err = 0;
+	bool	 done;
+
+	pthread_mutex_lock(&q->lock);
+	while (!q->done)
+		if (pthread_cond_timedwait(&q->cond, &q->lock,
+		    deadline) == ETIMEDOUT)
+			break;
+	if (!q->done) {
+		pthread_mutex_unlock(&q->lock);
+		/* Cancelled: the callback never runs; drop its reference. */
+		if (ub_cancel(d->ctx, id) == 0) {
+			pthread_mutex_lock(&q->lock);
+			q->refs--;
+		} else
+			pthread_mutex_lock(&q->lock);
+	}
+	done = q->done;
+	if (done) {
+		r = q->result;
+		err = q->err;
+		q->result = NULL;
+	}
+	dns_query_unref(q);
+	if (!done)
+		return dns_answer_new(DNS_TIMEOUT);
+	if (err != 0 || r == NULL) {
+		if (r != NULL)
+			ub_resolve_free(r);
+		return dns_answer_new(DNS_SERVFAIL);
+	}
+	return dns_answer_from(r);
+}
+
+/* dns_query - look NAME/TYPE up, waiting at most until the deadline */
+struct dns_answer *
+dns_query(struct dns *d, const char *name, int type,
+    const struct dns_budget *budget)
+{
+	struct dns_query	*q;
+	struct timespec		 deadline;
+	int			 id, rc;
+
+	if (d == NULL || name == NULL || name[0] == '\0' ||
+	    strlen(name) > AM_MAX_DOMAIN + 1)
+		return dns_answer_new(DNS_ERROR);
+	if (budget != NULL && dns_budget_left_ms(budget) == 0)
+		return dns_answer_new(DNS_TIMEOUT);
+	dns_deadline(&deadline, d->timeout_ms, budget);
+	if ((q = dns_query_new()) == NULL)
+		return NULL;
+	rc = ub_resolve_async(d->ctx, name, type, 1, q, dns_callback, &id);
+	if (rc != 0) {
+		log_warn("dns: %s/%d: %s", name, type, ub_strerror(rc));
+		pthread_mutex_lock(&q->lock);
+		q->refs--;		/* the callback will never run */
+		dns_query_unref(q);
+		return dns_answer_new(DNS_ERROR);
+	}
+	return dns_wait(d, q, id, &deadline);
+}
+
+/* dns_answer_free - release an answer */
+void
+dns_answer_free(struct dns_answer *a)
+{
+	if (a == NULL)
+		return;
+	if (a->priv != NULL)
+		ub_resolve_free(a->priv);
+	free((void *)a->rdlen);
+	free(a);
+}

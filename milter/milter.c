@@ -1,0 +1,378 @@
+/*
+ * milter.c - libmilter callbacks only (see milter.h)
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libmilter/mfapi.h>
+
+#include "authres.h"
+#include "config.h"
+#include "conn.h"
+#include "dns.h"
+#include "log.h"
+#include "milter.h"
+
+#define AR_NAME	"Authentication-Results"
+
+static struct dns *milter_dns;
+
+/* milter_set_dns - the resolver the callbacks use */
+void
+milter_set_dns(struct dns *d)
+{
+	milter_dns = d;
+}
+
+/* conn_of - the session state of CTX */
+static struct conn *
+conn_of(SMFICTX *ctx)
+{
+	return smfi_getpriv(ctx);
+}
+
+/* conn_attach - the session state, created on first use */
+static struct conn *
+conn_attach(SMFICTX *ctx)
+{
+	struct conn	*cn;
+	struct config	*c;
+
+	if ((cn = conn_of(ctx)) != NULL)
+		return cn;
+	if ((c = config_current()) == NULL)
+		return NULL;
+	cn = conn_new(c);
+	config_unref(c);
+	if (cn != NULL && smfi_setpriv(ctx, cn) != MI_SUCCESS) {
+		conn_free(cn);
+		cn = NULL;
+	}
+	return cn;
+}
+
+/* mlfi_negotiate - ask for what we use, no more */
+static sfsistat
+mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	struct conn	*cn;
+
+	if ((cn = conn_attach(ctx)) == NULL)
+		return SMFIS_TEMPFAIL;
+	*pf0 = (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE |
+	    SMFIF_SETSYMLIST) & f0;
+	*pf1 = (SMFIP_NORCPT | SMFIP_NOUNKNOWN | SMFIP_SKIP |
+	    SMFIP_HDR_LEADSPC | SMFIP_NR_HDR) & f1;
+	*pf2 = *pf3 = 0;
+	cn->leadspc = (*pf1 & SMFIP_HDR_LEADSPC) != 0;
+	cn->nr_hdr = (*pf1 & SMFIP_NR_HDR) != 0;
+	cn->skip_ok = (*pf1 & SMFIP_SKIP) != 0;
+	if ((f0 & SMFIF_CHGHDRS) == 0 || (f0 & SMFIF_ADDHDRS) == 0)
+		log_warn("MTA does not allow header changes: no "
+		    "Authentication-Results can be written");
+	if (*pf0 & SMFIF_SETSYMLIST) {
+		smfi_setsymlist(ctx, SMFIM_CONNECT, "j {daemon_name}");
+		smfi_setsymlist(ctx, SMFIM_ENVFROM, "{auth_authen} {i}");
+		smfi_setsymlist(ctx, SMFIM_EOH, "{i}");
+		smfi_setsymlist(ctx, SMFIM_EOM, "{i}");
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* client_addr - take the client's address from SA */
+static void
+client_addr(struct conn *cn, const struct sockaddr *sa)
+{
+	const void *a = NULL;
+
+	cn->family = AF_UNSPEC;
+	if (sa != NULL && sa->sa_family == AF_INET) {
+		a = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+		memcpy(cn->addr, a, 4);
+	} else if (sa != NULL && sa->sa_family == AF_INET6) {
+		a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+		memcpy(cn->addr, a, 16);
+	}
+	if (a == NULL ||
+	    inet_ntop(sa->sa_family, a, cn->client_ip, sizeof cn->client_ip)
+	    == NULL) {
+		cn->client_ip[0] = '\0';
+		return;
+	}
+	cn->family = sa->sa_family;
+}
+
+/* mlfi_connect - note the client; is it one of ours? */
+static sfsistat
+mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+{
+	struct conn *cn;
+
+	if ((cn = conn_attach(ctx)) == NULL)
+		return SMFIS_TEMPFAIL;
+	client_addr(cn, hostaddr);
+	log_sanitize(cn->client_name, sizeof cn->client_name, hostname,
+	    hostname != NULL ? strlen(hostname) : 0);
+	cn->internal = cn->family != AF_UNSPEC &&
+	    cidr_list_match(&cn->cfg->internal_hosts, cn->family, cn->addr);
+	return SMFIS_CONTINUE;
+}
+
+/* mlfi_helo - note the HELO name */
+static sfsistat
+mlfi_helo(SMFICTX *ctx, char *helo)
+{
+	struct conn *cn = conn_of(ctx);
+
+	if (cn == NULL)
+		return SMFIS_TEMPFAIL;
+	snprintf(cn->helo, sizeof cn->helo, "%s", helo != NULL ? helo : "");
+	return SMFIS_CONTINUE;
+}
+
+/* queue_id - the MTA's queue id, once it is known */
+static void
+queue_id(SMFICTX *ctx, struct msg *m)
+{
+	const char *i = smfi_getsymval(ctx, "i");
+
+	if (i != NULL && i[0] != '\0')
+		log_sanitize(m->queue_id, sizeof m->queue_id, i, strlen(i));
+}
+
+/* strip_angle - ADDR without its angle brackets, into DST */
+static void
+strip_angle(char *dst, size_t dstlen, const char *addr)
+{
+	size_t len;
+
+	if (addr == NULL)
+		addr = "";
+	if (addr[0] == '<')
+		addr++;
+	len = strcspn(addr, ">");
+	if (len >= dstlen)
+		len = dstlen - 1;
+	memcpy(dst, addr, len);
+	dst[len] = '\0';
+}
+
+/* mlfi_envfrom - a message begins */
+static sfsistat
+mlfi_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct conn	*cn = conn_of(ctx);
+	struct msg	*m;
+	const char	*auth;
+
+	if (cn == NULL || (m = conn_msg_begin(cn)) == NULL)
+		return SMFIS_TEMPFAIL;
+	strip_angle(m->mailfrom, sizeof m->mailfrom, argv[0]);
+	copy_domain(m->mailfrom_domain, sizeof m->mailfrom_domain,
+	    m->mailfrom);
+	queue_id(ctx, m);
+	auth = smfi_getsymval(ctx, "{auth_authen}");
+	if (cn->internal)
+		m->skip = SKIP_INTERNAL;
+	else if (auth != NULL && auth[0] != '\0' &&
+	    cn->cfg->ignore_authenticated)
+		m->skip = SKIP_AUTHENTICATED;
+	return SMFIS_CONTINUE;
+}
+
+/* log_result - the one log line of a message */
+static void
+log_result(struct conn *cn, struct msg *m)
+{
+	char	helo[AM_LOG_FIELD + 1], from[AM_LOG_FIELD + 1];
+	const char *skip = m->skip == SKIP_INTERNAL ? "internal" :
+	    m->skip == SKIP_AUTHENTICATED ? "authenticated" : NULL;
+
+	log_sanitize(helo, sizeof helo, cn->helo, strlen(cn->helo));
+	log_sanitize(from, sizeof from, m->mailfrom_domain,
+	    strlen(m->mailfrom_domain));
+	if (skip != NULL)
+		log_info("%s: client=%s helo=%s mailfrom=%s skipped=%s "
+		    "ar_removed=%u action=%s ms=%u",
+		    m->queue_id[0] ? m->queue_id : "NOQUEUE",
+		    cn->client_ip[0] ? cn->client_ip : "-", helo[0] ? helo : "-",
+		    from[0] ? from : "-", skip, m->ar_removed, m->action,
+		    msg_elapsed_ms(m));
+	else
+		log_info("%s: client=%s helo=%s mailfrom=%s from=%s spf=- "
+		    "dkim=- dmarc=- ar_removed=%u action=%s ms=%u",
+		    m->queue_id[0] ? m->queue_id : "NOQUEUE",
+		    cn->client_ip[0] ? cn->client_ip : "-", helo[0] ? helo : "-",
+		    from[0] ? from : "-",
+		    m->from_domain[0] ? m->from_domain : "-", m->ar_removed,
+		    m->action, msg_elapsed_ms(m));
+}
+
+/* mlfi_data - internal hosts are done here, untouched */
+static sfsistat
+mlfi_data(SMFICTX *ctx)
+{
+	struct conn *cn = conn_of(ctx);
+
+	if (cn == NULL || cn->msg == NULL)
+		return SMFIS_TEMPFAIL;
+	if (cn->msg->skip != SKIP_INTERNAL)
+		return SMFIS_CONTINUE;
+	queue_id(ctx, cn->msg);
+	log_result(cn, cn->msg);
+	conn_msg_end(cn);
+	return SMFIS_ACCEPT;
+}
+
+/* mlfi_header - one header: note Authentication-Results with our id */
+static sfsistat
+mlfi_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct conn	*cn = conn_of(ctx);
+	sfsistat	 ok;
+	struct msg	*m;
+
+	if (cn == NULL || (m = cn->msg) == NULL)
+		return SMFIS_TEMPFAIL;
+	ok = cn->nr_hdr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+	if (name == NULL || value == NULL || strcasecmp(name, AR_NAME) != 0)
+		return ok;
+	m->ar_seen++;
+	if (authres_is_ours(value, strlen(value), cn->cfg->authserv_id))
+		msg_ar_note(m, m->ar_seen);
+	return ok;
+}
+
+/* mlfi_body - nothing to hash yet for skipped messages */
+static sfsistat
+mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct conn *cn = conn_of(ctx);
+
+	if (cn == NULL || cn->msg == NULL)
+		return SMFIS_TEMPFAIL;
+	if (cn->msg->skip != SKIP_NONE && cn->skip_ok)
+		return SMFIS_SKIP;
+	return SMFIS_CONTINUE;
+}
+
+/* remove_forged_ar - delete our-id A-R headers, last first (CVE-2022-48521) */
+static bool
+remove_forged_ar(SMFICTX *ctx, struct msg *m)
+{
+	size_t i;
+
+	for (i = m->n_ar_ours; i > 0; i--) {
+		if (smfi_chgheader(ctx, AR_NAME, (int)m->ar_ours[i - 1],
+		    NULL) != MI_SUCCESS) {
+			log_err("%s: cannot delete Authentication-Results #%u",
+			    m->queue_id, m->ar_ours[i - 1]);
+			return false;
+		}
+		m->ar_removed++;
+	}
+	return true;
+}
+
+/* add_ar - our one Authentication-Results header, at the top */
+static bool
+add_ar(SMFICTX *ctx, struct conn *cn, struct msg *m)
+{
+	struct authres	*ar;
+	const char	*v;
+	bool		 ok;
+
+	if ((ar = authres_new(cn->cfg->authserv_id)) == NULL)
+		return false;
+	/* SPF, DKIM and DMARC add their resinfo here as they land. */
+	v = authres_value(ar);
+	ok = v != NULL && smfi_insheader(ctx, 0, AR_NAME, (char *)v) ==
+	    MI_SUCCESS;
+	authres_free(ar);
+	return ok;
+}
+
+/* tempfail - answer 451 with TEXT and note it */
+static sfsistat
+tempfail(SMFICTX *ctx, struct msg *m, const char *text)
+{
+	smfi_setreply(ctx, "451", "4.7.1", (char *)text);
+	m->action = "tempfail";
+	return SMFIS_TEMPFAIL;
+}
+
+/* mlfi_eom - results, header edits, decision, log line */
+static sfsistat
+mlfi_eom(SMFICTX *ctx)
+{
+	struct conn	*cn = conn_of(ctx);
+	struct msg	*m;
+	sfsistat	 rc = SMFIS_ACCEPT;
+
+	if (cn == NULL || (m = cn->msg) == NULL)
+		return SMFIS_TEMPFAIL;
+	queue_id(ctx, m);
+	if (m->ar_overflow) {
+		smfi_setreply(ctx, "550", "5.7.1",
+		    "too many Authentication-Results headers");
+		m->action = "reject";
+		rc = SMFIS_REJECT;
+	} else if (!remove_forged_ar(ctx, m))
+		rc = tempfail(ctx, m, "cannot remove forged headers, try later");
+	else if (m->skip == SKIP_NONE && !add_ar(ctx, cn, m))
+		rc = tempfail(ctx, m, "cannot add Authentication-Results, "
+		    "try later");
+	log_result(cn, m);
+	conn_msg_end(cn);
+	return rc;
+}
+
+/* mlfi_abort - the message is abandoned: free it */
+static sfsistat
+mlfi_abort(SMFICTX *ctx)
+{
+	conn_msg_end(conn_of(ctx));
+	return SMFIS_CONTINUE;
+}
+
+/* mlfi_close - the session ends: free everything */
+static sfsistat
+mlfi_close(SMFICTX *ctx)
+{
+	conn_free(conn_of(ctx));
+	smfi_setpriv(ctx, NULL);
+	return SMFIS_CONTINUE;
+}
+
+static struct smfiDesc milter_desc = {
+	.xxfi_name = "authmilter",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE |
+	    SMFIF_SETSYMLIST,
+	.xxfi_connect = mlfi_connect,
+	.xxfi_helo = mlfi_helo,
+	.xxfi_envfrom = mlfi_envfrom,
+	.xxfi_header = mlfi_header,
+	.xxfi_body = mlfi_body,
+	.xxfi_eom = mlfi_eom,
+	.xxfi_abort = mlfi_abort,
+	.xxfi_close = mlfi_close,
+	.xxfi_data = mlfi_data,
+	.xxfi_negotiate = mlfi_negotiate,
+};
+
+/* milter_register - register the callbacks */
+int
+milter_register(void)
+{
+	return smfi_register(milter_desc) == MI_SUCCESS ? 0 : -1;
+}
