@@ -8,7 +8,8 @@
  *   authres_is_ours() compares it with ours case-insensitively (RFC 8601
  *   section 5: such headers are deleted before ours is added).  The input
  *   is untrusted (PTR, LEN), never relies on a NUL, and is inspected up to
- *   AM_MAX_AR_INSPECT bytes.
+ *   AM_MAX_AR_INSPECT bytes; a value whose authserv-id does not end within
+ *   them counts as ours, so that it is deleted rather than trusted.
  *
  *   Building: one struct authres per message collects resinfo entries
  *   (method=result, an optional comment, properties) and renders one
