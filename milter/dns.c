@@ -450,7 +450,9 @@ dns_wait(struct dns *d, struct dns_query *q, int id,
 	if (err != 0 || r == NULL) {
 		if (r != NULL)
 			ub_resolve_free(r);
-		return dns_answer_new(DNS_SERVFAIL);
+		/* A malformed name (label > 63, empty label) shows up here. */
+		return dns_answer_new(err == UB_SYNTAX || err == UB_NOMEM ?
+		    DNS_ERROR : DNS_SERVFAIL);
 	}
 	return dns_answer_from(r);
 }
