@@ -283,6 +283,23 @@ remove_forged_ar(SMFICTX *ctx, struct msg *m)
 	return true;
 }
 
+/* insert_header - NAME: VALUE at the top, with the space LEADSPC wants */
+static bool
+insert_header(SMFICTX *ctx, const struct conn *cn, const char *name,
+    const char *value)
+{
+	char	*v = NULL;
+	int	 rc;
+
+	/* With SMFIP_HDR_LEADSPC the MTA writes "Name:" and our value as is. */
+	if (cn->leadspc && asprintf(&v, " %s", value) < 0)
+		return false;
+	rc = smfi_insheader(ctx, 0, (char *)name, v != NULL ? v :
+	    (char *)value);
+	free(v);
+	return rc == MI_SUCCESS;
+}
+
 /* add_ar - our one Authentication-Results header, at the top */
 static bool
 add_ar(SMFICTX *ctx, struct conn *cn, struct msg *m)
@@ -295,8 +312,7 @@ add_ar(SMFICTX *ctx, struct conn *cn, struct msg *m)
 		return false;
 	/* SPF, DKIM and DMARC add their resinfo here as they land. */
 	v = authres_value(ar);
-	ok = v != NULL && smfi_insheader(ctx, 0, AR_NAME, (char *)v) ==
-	    MI_SUCCESS;
+	ok = v != NULL && insert_header(ctx, cn, AR_NAME, v);
 	authres_free(ar);
 	return ok;
 }

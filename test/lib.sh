@@ -83,11 +83,14 @@ am_config() {
 
 # am_start CONF - the daemon in the foreground, log in $T/am.log
 am_start() {
+	touch "$T/am.log"
+	started=$(grep -c ": started:" "$T/am.log")
 	"$AM_BIN" -f -c "$1" >>"$T/am.log" 2>&1 &
 	am_pid=$!
 	am_pids="$am_pids $am_pid"
 	n=0
-	until [ -S "$T/am.sock" ]; do
+	# Ready once it logs "started" (a stale socket file may already exist).
+	until [ "$(grep -c ": started:" "$T/am.log")" -gt "$started" ]; do
 		if ! kill -0 "$am_pid" 2>/dev/null || [ $n -ge 100 ]; then
 			echo "authmilter did not start:"; cat "$T/am.log"
 			return 1
