@@ -70,6 +70,10 @@ test)
 	apt_install $BUILD_DEPS $TEST_DEPS
 	build --enable-werror
 	make check || { test/summary.sh; exit 1; }
+	# The release tarball must build, pass its tests and install cleanly.
+	make distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >distcheck.log 2>&1 ||
+	    { tail -50 distcheck.log; echo "make distcheck failed"; exit 1; }
+	echo "make distcheck: ok"
 	test/summary.sh
 	;;
 *)
