@@ -108,6 +108,51 @@ kill -9 "$am_pid"; wait "$am_pid" 2>/dev/null
 am_start "$T/good.conf" && ok "stale socket removed at start" || not_ok "stale socket blocked start" "$T/am.log"
 am_send "$T/after.out" -c 192.0.2.7 "$M/plain.eml"
 expect_grep "serves after a stale socket" "^result: accept$" "$T/after.out"
+case "$(stat -c %a "$T/am.sock")" in
+660) ok "socket mode is SocketMode (default 0660)" ;;
+*) not_ok "socket mode $(stat -c %a "$T/am.sock"), want 660" ;;
+esac
+[ "$(stat -c %U "$T/am.sock")" = "$AM_USER" ] && ok "socket owned by User" ||
+	not_ok "socket owner $(stat -c %U "$T/am.sock"), want $AM_USER"
+am_stop
+
+# -- background mode writes a pid file; SIGTERM removes the daemon ---------
+sed 's/^SocketMode.*//' "$T/good.conf" >"$T/bg.conf"
+echo "SocketMode 0600" >>"$T/bg.conf"
+rm -f "$T/am.pid"
+"$AM_BIN" -c "$T/bg.conf" >"$T/bg.out" 2>&1
+expect_rc "background start returns 0" $? 0
+n=0
+until [ -s "$T/am.pid" ] && [ -S "$T/am.sock" ] || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
+bgpid=$(cat "$T/am.pid" 2>/dev/null)
+if [ -n "$bgpid" ] && kill -0 "$bgpid" 2>/dev/null; then
+	am_pids="$am_pids $bgpid"
+	ok "pid file names the running daemon"
+else
+	not_ok "no live daemon in the pid file" "$T/bg.out"
+fi
+[ "$(stat -c %a "$T/am.sock")" = 600 ] && ok "SocketMode 0600 applied" ||
+	not_ok "socket mode $(stat -c %a "$T/am.sock"), want 600"
+am_send "$T/bg-send.out" -c 192.0.2.8 "$M/plain.eml"
+expect_grep "background daemon serves" "^result: accept$" "$T/bg-send.out"
+kill "$bgpid" 2>/dev/null
+n=0
+while kill -0 "$bgpid" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+kill -0 "$bgpid" 2>/dev/null && not_ok "background daemon ignored SIGTERM" ||
+	ok "background daemon stopped by SIGTERM"
+
+# -- an inet socket ------------------------------------------------------------
+iport=$((30000 + ($$ % 2000) * 2))
+sed "s|^Socket .*|Socket inet:$iport@127.0.0.1|" "$T/good.conf" >"$T/inet.conf"
+am_start_inet() {
+	"$AM_BIN" -f -c "$T/inet.conf" >>"$T/inet.log" 2>&1 &
+	am_pid=$!; am_pids="$am_pids $am_pid"
+	n=0
+	until grep -q ": started:" "$T/inet.log" 2>/dev/null || [ $n -ge 100 ]; do sleep 0.05; n=$((n + 1)); done
+}
+am_start_inet
+"$AM_CLIENT" -s "inet:$iport@127.0.0.1" -c 192.0.2.9 "$M/plain.eml" >"$T/inet.out" 2>&1
+expect_grep "inet socket serves" "^insheader 0 Authentication-Results: mx2.test.example; none$" "$T/inet.out"
 am_stop
 
 am_done
