@@ -98,6 +98,11 @@ static const struct enum_val facilities[] = {
 	{ NULL, 0 }
 };
 
+static const struct enum_val temperror_actions[] = {
+	{ "accept", TEMPERROR_ACCEPT }, { "tempfail", TEMPERROR_TEMPFAIL },
+	{ NULL, 0 }
+};
+
 /* The table, in the order of conf/authmilter.conf and authmilter.conf(5). */
 static const struct key keys[] = {
 	{ "Socket", T_STRING, OFF(socket), "unix:" RUNDIR "/authmilter.sock",
@@ -129,6 +134,14 @@ static const struct key keys[] = {
 	    100, 60 * 1000, NULL, NULL, K_DNS },
 	{ "DNSMessageBudget", T_DURATION, OFF(dns_budget_ms), "20s",
 	    100, 300 * 1000, NULL, NULL, 0 },
+	{ "SPFHeloCheck", T_BOOL, OFF(spf_helo_check), "yes",
+	    0, 0, NULL, NULL, 0 },
+	{ "SPFReceivedHeader", T_BOOL, OFF(spf_received_header), "yes",
+	    0, 0, NULL, NULL, 0 },
+	{ "SPFRejectFail", T_BOOL, OFF(spf_reject_fail), "no",
+	    0, 0, NULL, NULL, 0 },
+	{ "SPFTempErrorAction", T_ENUM, OFF(spf_temperror_action), "accept",
+	    0, 0, temperror_actions, NULL, 0 },
 	{ "LogLevel", T_ENUM, OFF(log_level), "info",
 	    0, 0, levels, NULL, 0 },
 	{ "SyslogFacility", T_ENUM, OFF(syslog_facility), "mail",

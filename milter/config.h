@@ -72,11 +72,23 @@ struct config {
 	unsigned	 dns_timeout_ms;	/* DNSTimeout: one lookup */
 	unsigned	 dns_budget_ms;		/* DNSMessageBudget: one message */
 
+	/* SPF (spf.h) */
+	bool		 spf_helo_check;	/* SPFHeloCheck */
+	bool		 spf_received_header;	/* SPFReceivedHeader */
+	bool		 spf_reject_fail;	/* SPFRejectFail */
+	int		 spf_temperror_action;	/* SPFTempErrorAction */
+
 	/* logging */
 	int		 log_level;	/* LogLevel: syslog priority, LOG_ERR..LOG_DEBUG */
 	int		 syslog_facility; /* SyslogFacility: LOG_MAIL, ... */
 
 	int		 refs;		/* owned by config.c */
+};
+
+/* what a temporary failure does to a message */
+enum temperror_action {
+	TEMPERROR_ACCEPT = 0,	/* deliver, with the result in the header */
+	TEMPERROR_TEMPFAIL	/* 451: the client retries */
 };
 
 /* config_report_fn - receives one error message (no trailing newline) */

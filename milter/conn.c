@@ -51,6 +51,7 @@ conn_msg_end(struct conn *cn)
 {
 	if (cn == NULL || cn->msg == NULL)
 		return;
+	spf_abandon(cn->msg->spf_job);
 	free(cn->msg->ar_ours);
 	free(cn->msg);
 	cn->msg = NULL;

@@ -21,6 +21,7 @@
 
 #include "caps.h"
 #include "dns.h"
+#include "spf.h"
 
 struct config;
 
@@ -52,6 +53,13 @@ struct msg {
 	size_t		 cap_ar_ours;
 	bool		 ar_overflow;		/* more of ours than we track */
 	unsigned	 ar_removed;		/* deleted at end-of-message */
+
+	/* SPF: started at MAIL FROM, collected at end-of-message */
+	struct spf_input spf_in;
+	struct spf_job	*spf_job;		/* running, or NULL */
+	bool		 spf_ran;		/* outcomes below are valid */
+	struct spf_outcome spf_mailfrom;
+	struct spf_outcome spf_helo;
 
 	const char	*action;		/* "accept", "reject", ... */
 };

@@ -37,6 +37,7 @@
 #include "dns.h"
 #include "log.h"
 #include "milter.h"
+#include "spf.h"
 #include "version.h"
 
 #define EXIT_CONFIG	1
@@ -328,10 +329,13 @@ start(struct config *c, const char *path, bool foreground)
 	if ((d = dns_new(c, err, sizeof err)) == NULL)
 		fatal("DNS: %s", err);
 	milter_set_dns(d);
+	if (spf_init(d, c->authserv_id) != 0)
+		fatal("SPF: cannot initialise libspf2");
 	config_install(c);
 	log_notice("started: authserv-id %s, socket %s", c->authserv_id,
 	    c->socket);
 	rc = serve(path, &set);
+	spf_shutdown();
 	milter_set_dns(NULL);
 	dns_free(d);
 	config_install(NULL);

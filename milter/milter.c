@@ -18,7 +18,10 @@
 #include "conn.h"
 #include "dns.h"
 #include "log.h"
+#include "logline.h"
 #include "milter.h"
+#include "policy.h"
+#include "spf.h"
 
 #define AR_NAME	"Authentication-Results"
 
@@ -166,6 +169,44 @@ strip_angle(char *dst, size_t dstlen, const char *addr)
 	dst[len] = '\0';
 }
 
+/* spf_begin - start the SPF checks now, collect them at end-of-message */
+static void
+spf_begin(struct conn *cn, struct msg *m)
+{
+	struct spf_input *in = &m->spf_in;
+
+	if (cn->family == AF_UNSPEC)
+		return;		/* not an IP client: nothing to check */
+	in->family = cn->family;
+	snprintf(in->client_ip, sizeof in->client_ip, "%s", cn->client_ip);
+	snprintf(in->helo, sizeof in->helo, "%s", cn->helo);
+	snprintf(in->mailfrom, sizeof in->mailfrom, "%s", m->mailfrom);
+	in->check_helo = cn->cfg->spf_helo_check;
+	in->budget = m->budget;
+	m->spf_job = spf_start(in);
+	if (m->spf_job == NULL)
+		log_warn("spf: cannot start a check (out of resources)");
+}
+
+/* spf_collect - wait for the SPF checks started at MAIL FROM */
+static void
+spf_collect(struct msg *m)
+{
+	if (m->spf_job != NULL) {
+		spf_finish(m->spf_job, &m->spf_mailfrom, &m->spf_helo);
+		m->spf_job = NULL;
+		m->spf_ran = true;
+	} else if (m->spf_in.family != AF_UNSPEC) {
+		/* It could not be started: a temporary local failure. */
+		m->spf_mailfrom.checked = true;
+		m->spf_mailfrom.result = SPF_RES_TEMPERROR;
+		m->spf_mailfrom.security = DNS_SEC_INDETERMINATE;
+		snprintf(m->spf_mailfrom.reason,
+		    sizeof m->spf_mailfrom.reason, "out of resources");
+		m->spf_ran = true;
+	}
+}
+
 /* mlfi_envfrom - a message begins */
 static sfsistat
 mlfi_envfrom(SMFICTX *ctx, char **argv)
@@ -186,35 +227,9 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 	else if (auth != NULL && auth[0] != '\0' &&
 	    cn->cfg->ignore_authenticated)
 		m->skip = SKIP_AUTHENTICATED;
+	if (m->skip == SKIP_NONE)
+		spf_begin(cn, m);
 	return SMFIS_CONTINUE;
-}
-
-/* log_result - the one log line of a message */
-static void
-log_result(struct conn *cn, struct msg *m)
-{
-	char	helo[AM_LOG_FIELD + 1], from[AM_LOG_FIELD + 1];
-	const char *skip = m->skip == SKIP_INTERNAL ? "internal" :
-	    m->skip == SKIP_AUTHENTICATED ? "authenticated" : NULL;
-
-	log_sanitize(helo, sizeof helo, cn->helo, strlen(cn->helo));
-	log_sanitize(from, sizeof from, m->mailfrom_domain,
-	    strlen(m->mailfrom_domain));
-	if (skip != NULL)
-		log_info("%s: client=%s helo=%s mailfrom=%s skipped=%s "
-		    "ar_removed=%u action=%s ms=%u",
-		    m->queue_id[0] ? m->queue_id : "NOQUEUE",
-		    cn->client_ip[0] ? cn->client_ip : "-", helo[0] ? helo : "-",
-		    from[0] ? from : "-", skip, m->ar_removed, m->action,
-		    msg_elapsed_ms(m));
-	else
-		log_info("%s: client=%s helo=%s mailfrom=%s from=%s spf=- "
-		    "dkim=- dmarc=- ar_removed=%u action=%s ms=%u",
-		    m->queue_id[0] ? m->queue_id : "NOQUEUE",
-		    cn->client_ip[0] ? cn->client_ip : "-", helo[0] ? helo : "-",
-		    from[0] ? from : "-",
-		    m->from_domain[0] ? m->from_domain : "-", m->ar_removed,
-		    m->action, msg_elapsed_ms(m));
 }
 
 /* mlfi_data - internal hosts are done here, untouched */
@@ -228,7 +243,7 @@ mlfi_data(SMFICTX *ctx)
 	if (cn->msg->skip != SKIP_INTERNAL)
 		return SMFIS_CONTINUE;
 	queue_id(ctx, cn->msg);
-	log_result(cn, cn->msg);
+	log_message(cn, cn->msg);
 	conn_msg_end(cn);
 	return SMFIS_ACCEPT;
 }
@@ -300,6 +315,54 @@ insert_header(SMFICTX *ctx, const struct conn *cn, const char *name,
 	return rc == MI_SUCCESS;
 }
 
+/* ar_spf_entry - one spf= resinfo: result, DNSSEC comment, identities */
+static void
+ar_spf_entry(struct authres *ar, const struct spf_outcome *o,
+    const char *mailfrom_domain, const char *helo)
+{
+	authres_method(ar, "spf", spf_result_str(o->result));
+	if (o->reason[0] != '\0')
+		authres_comment(ar, "dnssec=%s; %s",
+		    dns_security_str(o->security), o->reason);
+	else
+		authres_comment(ar, "dnssec=%s", dns_security_str(o->security));
+	if (mailfrom_domain != NULL)
+		authres_prop(ar, "smtp.mailfrom", AR_DOMAIN, mailfrom_domain);
+	authres_prop(ar, "smtp.helo", AR_DOMAIN, helo);
+}
+
+/* ar_spf - the MAIL FROM result (postmaster@HELO for <>), then HELO's */
+static void
+ar_spf(struct authres *ar, const struct msg *m)
+{
+	const struct spf_input *in = &m->spf_in;
+
+	ar_spf_entry(ar, &m->spf_mailfrom, in->mailfrom[0] != '\0' ?
+	    m->spf_mailfrom.domain : NULL, in->helo);
+	if (m->spf_helo.checked)
+		ar_spf_entry(ar, &m->spf_helo, NULL, in->helo);
+}
+
+/* add_received_spf - one Received-SPF header per identity checked */
+static bool
+add_received_spf(SMFICTX *ctx, const struct conn *cn, const struct msg *m)
+{
+	char v[2048];
+
+	if (!m->spf_ran || !cn->cfg->spf_received_header)
+		return true;
+	/* Inserted at the top: the HELO one first, so MAIL FROM's is above. */
+	if (m->spf_helo.checked) {
+		spf_received(v, sizeof v, &m->spf_helo, &m->spf_in,
+		    cn->cfg->authserv_id, true);
+		if (!insert_header(ctx, cn, "Received-SPF", v))
+			return false;
+	}
+	spf_received(v, sizeof v, &m->spf_mailfrom, &m->spf_in,
+	    cn->cfg->authserv_id, m->spf_in.mailfrom[0] == '\0');
+	return insert_header(ctx, cn, "Received-SPF", v);
+}
+
 /* add_ar - our one Authentication-Results header, at the top */
 static bool
 add_ar(SMFICTX *ctx, struct conn *cn, struct msg *m)
@@ -310,7 +373,9 @@ add_ar(SMFICTX *ctx, struct conn *cn, struct msg *m)
 
 	if ((ar = authres_new(cn->cfg->authserv_id)) == NULL)
 		return false;
-	/* SPF, DKIM and DMARC add their resinfo here as they land. */
+	if (m->spf_ran)
+		ar_spf(ar, m);
+	/* DKIM and DMARC add their resinfo here as they land. */
 	v = authres_value(ar);
 	ok = v != NULL && insert_header(ctx, cn, AR_NAME, v);
 	authres_free(ar);
@@ -326,28 +391,51 @@ tempfail(SMFICTX *ctx, struct msg *m, const char *text)
 	return SMFIS_TEMPFAIL;
 }
 
-/* mlfi_eom - results, header edits, decision, log line */
+/* reply - a 4xx/5xx decision to the MTA */
+static sfsistat
+reply(SMFICTX *ctx, struct msg *m, const struct decision *d)
+{
+	smfi_setreply(ctx, (char *)d->rcode, (char *)d->xcode,
+	    (char *)d->text);
+	m->action = d->action;
+	return d->verdict == VERDICT_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+}
+
+/* edit_headers - forged A-R out, our headers in; false on failure */
+static bool
+edit_headers(SMFICTX *ctx, struct conn *cn, struct msg *m)
+{
+	if (!remove_forged_ar(ctx, m))
+		return false;
+	if (m->skip != SKIP_NONE)
+		return true;
+	return add_received_spf(ctx, cn, m) && add_ar(ctx, cn, m);
+}
+
+/* mlfi_eom - results, decision, header edits, log line */
 static sfsistat
 mlfi_eom(SMFICTX *ctx)
 {
 	struct conn	*cn = conn_of(ctx);
 	struct msg	*m;
+	struct decision	 d;
 	sfsistat	 rc = SMFIS_ACCEPT;
 
 	if (cn == NULL || (m = cn->msg) == NULL)
 		return SMFIS_TEMPFAIL;
 	queue_id(ctx, m);
+	spf_collect(m);
+	policy_decide(cn->cfg, m, cn->client_ip, &d);
 	if (m->ar_overflow) {
 		smfi_setreply(ctx, "550", "5.7.1",
 		    "too many Authentication-Results headers");
 		m->action = "reject";
 		rc = SMFIS_REJECT;
-	} else if (!remove_forged_ar(ctx, m))
-		rc = tempfail(ctx, m, "cannot remove forged headers, try later");
-	else if (m->skip == SKIP_NONE && !add_ar(ctx, cn, m))
-		rc = tempfail(ctx, m, "cannot add Authentication-Results, "
-		    "try later");
-	log_result(cn, m);
+	} else if (d.verdict != VERDICT_ACCEPT)
+		rc = reply(ctx, m, &d);
+	else if (!edit_headers(ctx, cn, m))
+		rc = tempfail(ctx, m, "cannot edit headers, try again later");
+	log_message(cn, m);
 	conn_msg_end(cn);
 	return rc;
 }

@@ -242,6 +242,11 @@ put_connect(struct sess *s)
 	char family = strchr(s->ip, ':') != NULL ? SMFIA_INET6 : SMFIA_INET;
 
 	put_str(s, s->host);
+	if (strcmp(s->ip, "unknown") == 0) {
+		family = SMFIA_UNKNOWN;		/* no port, no address */
+		put(s, &family, 1);
+		return;
+	}
 	put(s, &family, 1);
 	put(s, &port, sizeof(port));
 	put_str(s, s->ip);

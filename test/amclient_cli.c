@@ -505,8 +505,9 @@ option(struct amc_opts *o, int ch, char *arg)
 		    number(arg, 0, LLONG_MAX, ch);
 		break;
 	case 'c':
-		if (!valid_ip(arg))
-			die("-c %s: want an IP address", arg);
+		/* "unknown": a client with no IP address (family 'U') */
+		if (strcmp(arg, "unknown") != 0 && !valid_ip(arg))
+			die("-c %s: want an IP address or \"unknown\"", arg);
 		e->client = arg;
 		break;
 	case 'e':

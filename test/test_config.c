@@ -35,7 +35,7 @@
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAXMSGS		16
-#define NKEYS		16
+#define NKEYS		20
 
 /* msgs - the problems reported by one load */
 struct msgs {
@@ -154,6 +154,10 @@ check_defaults(const char *what, const struct config *c, bool sample)
 	CHECK_STR(c->dns_trust_anchor_file, "/usr/share/dns/root.key", what);
 	CHECK_INT(c->dns_timeout_ms, 5000, what);
 	CHECK_INT(c->dns_budget_ms, 20000, what);
+	CHECK_INT(c->spf_helo_check, 1, what);
+	CHECK_INT(c->spf_received_header, 1, what);
+	CHECK_INT(c->spf_reject_fail, 0, what);
+	CHECK_INT(c->spf_temperror_action, TEMPERROR_ACCEPT, what);
 	CHECK_INT(c->log_level, LOG_INFO, what);
 	CHECK_INT(c->syslog_facility, LOG_MAIL, what);
 	CHECK_INT(c->refs, 1, what);
@@ -305,6 +309,13 @@ static const struct val_case val_cases[] = {
 	VI("LogLevel notice", log_level, LOG_NOTICE),
 	VI("LogLevel Info", log_level, LOG_INFO),
 	VI("LogLevel debug", log_level, LOG_DEBUG),
+	VB("SPFHeloCheck no", spf_helo_check, 0),
+	VB("SPFReceivedHeader off", spf_received_header, 0),
+	VB("SPFRejectFail yes", spf_reject_fail, 1),
+	VI("SPFTempErrorAction tempfail", spf_temperror_action,
+	    TEMPERROR_TEMPFAIL),
+	VI("SPFTempErrorAction Accept", spf_temperror_action,
+	    TEMPERROR_ACCEPT),
 	VI("SyslogFacility daemon", syslog_facility, LOG_DAEMON),
 	VI("SyslogFacility user", syslog_facility, LOG_USER),
 	VI("SyslogFacility local0", syslog_facility, LOG_LOCAL0),
@@ -471,6 +482,10 @@ static const struct err_case err_cases[] = {
 	{ "User root", "User root\n", 1, "User", "\"root\" is refused" },
 	{ "bad LogLevel", "LogLevel verbose\n", 1, "LogLevel",
 	    "\"verbose\" is not one of error, warning, notice, info, debug" },
+	{ "bad SPFTempErrorAction", "SPFTempErrorAction reject\n", 1,
+	    "SPFTempErrorAction", "is not one of accept, tempfail" },
+	{ "bad SPFRejectFail", "SPFRejectFail maybe\n", 1,
+	    "SPFRejectFail", "" },
 	{ "bad SyslogFacility", "SyslogFacility local8\n", 1,
 	    "SyslogFacility", "is not one of mail, daemon, user, local0," },
 	{ "DNSForwarder bad address", "DNSForwarder 192.0.2.300\n", 1,

@@ -1,0 +1,73 @@
+/*
+ * logline.c - the one log line per message (see logline.h)
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "conn.h"
+#include "log.h"
+#include "logline.h"
+#include "spf.h"
+
+/* field - sanitized S, or "-" when empty */
+static const char *
+field(char *buf, size_t len, const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		return "-";
+	log_sanitize(buf, len, s, strlen(s));
+	return buf;
+}
+
+/* spf_fields - " spf=R [helo_spf=R] [spf_problem=TEXT]" into OUT */
+static void
+spf_fields(char *out, size_t outlen, const struct msg *m)
+{
+	char	 prob[AM_LOG_FIELD + 1];
+	size_t	 i, n;
+
+	if (!m->spf_ran) {
+		snprintf(out, outlen, " spf=-");
+		return;
+	}
+	n = (size_t)snprintf(out, outlen, " spf=%s",
+	    spf_result_str(m->spf_mailfrom.result));
+	if (m->spf_helo.checked && n < outlen)
+		n += (size_t)snprintf(out + n, outlen - n, " helo_spf=%s",
+		    spf_result_str(m->spf_helo.result));
+	if (m->spf_mailfrom.reason[0] == '\0' || n >= outlen)
+		return;
+	field(prob, sizeof prob, m->spf_mailfrom.reason);
+	for (i = 0; prob[i] != '\0'; i++)
+		if (prob[i] == ' ')
+			prob[i] = '_';
+	snprintf(out + n, outlen - n, " spf_problem=%s", prob);
+}
+
+/* log_message - the line for message M of session CN */
+void
+log_message(const struct conn *cn, const struct msg *m)
+{
+	char	 helo[AM_LOG_FIELD + 1], from[AM_LOG_FIELD + 1];
+	char	 hfrom[AM_LOG_FIELD + 1], spf[512];
+	const char *id = m->queue_id[0] ? m->queue_id : "NOQUEUE";
+	const char *ip = cn->client_ip[0] ? cn->client_ip : "-";
+	const char *skip = m->skip == SKIP_INTERNAL ? "internal" :
+	    m->skip == SKIP_AUTHENTICATED ? "authenticated" : NULL;
+
+	if (skip != NULL) {
+		log_info("%s: client=%s helo=%s mailfrom=%s skipped=%s "
+		    "ar_removed=%u action=%s ms=%u", id, ip,
+		    field(helo, sizeof helo, cn->helo),
+		    field(from, sizeof from, m->mailfrom_domain), skip,
+		    m->ar_removed, m->action, msg_elapsed_ms(m));
+		return;
+	}
+	spf_fields(spf, sizeof spf, m);
+	log_info("%s: client=%s helo=%s mailfrom=%s from=%s%s dkim=- "
+	    "dmarc=- ar_removed=%u action=%s ms=%u", id, ip,
+	    field(helo, sizeof helo, cn->helo),
+	    field(from, sizeof from, m->mailfrom_domain),
+	    field(hfrom, sizeof hfrom, m->from_domain), spf, m->ar_removed,
+	    m->action, msg_elapsed_ms(m));
+}
