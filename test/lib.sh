@@ -64,17 +64,20 @@ am_dns_start() {
 	cp "$am_dnsdir/authmilter-dns.conf" "$T/dns.conf"
 }
 
-# am_config FILE [EXTRA LINES...] - a test config for the daemon
+# am_config FILE [LINES...] - a test config for the daemon; a LINE whose
+# key is one of the defaults below replaces that default
 am_config() {
 	f=$1; shift
 	{
-		echo "Socket unix:$T/am.sock"
-		echo "PidFile $T/am.pid"
-		echo "User $AM_USER"
-		echo "AuthservID mx.test.example"
-		echo "DNSTimeout 2s"
-		echo "DNSMessageBudget 10s"
-		echo "LogLevel debug"
+		for d in "Socket unix:$T/am.sock" "PidFile $T/am.pid" \
+		    "User $AM_USER" "AuthservID mx.test.example" \
+		    "DNSTimeout 2s" "DNSMessageBudget 10s" "LogLevel debug"; do
+			key=${d%% *}
+			for l in "$@"; do
+				[ "${l%% *}" = "$key" ] && d="" && break
+			done
+			[ -n "$d" ] && echo "$d"
+		done
 		if [ -f "$T/dns.conf" ]; then
 			cat "$T/dns.conf"
 			# Everything else asks the test server too, which refuses
