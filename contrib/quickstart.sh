@@ -12,7 +12,7 @@ set -eu
 BUILD_DEPS="build-essential autoconf automake pkg-config libmilter-dev
 	libunbound-dev libopendkim-dev libspf2-dev libopendmarc-dev
 	dns-root-data publicsuffix"
-TEST_DEPS="nsd ldnsutils opendkim-tools"
+TEST_DEPS="nsd ldnsutils opendkim-tools python3 python3-yaml"
 
 # apt_install PACKAGES - install what is missing, quietly
 apt_install() {

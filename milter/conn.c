@@ -9,6 +9,8 @@
 #include "config.h"
 #include "conn.h"
 
+static int conn_active;		/* sessions open now (atomic) */
+
 /* conn_new - a session under config C */
 struct conn *
 conn_new(struct config *c)
@@ -18,6 +20,7 @@ conn_new(struct config *c)
 	if ((cn = calloc(1, sizeof *cn)) == NULL)
 		return NULL;
 	cn->cfg = config_ref(c);
+	__atomic_add_fetch(&conn_active, 1, __ATOMIC_RELAXED);
 	return cn;
 }
 
@@ -30,6 +33,14 @@ conn_free(struct conn *cn)
 	conn_msg_end(cn);
 	config_unref(cn->cfg);
 	free(cn);
+	__atomic_sub_fetch(&conn_active, 1, __ATOMIC_RELAXED);
+}
+
+/* conn_count - sessions open now */
+int
+conn_count(void)
+{
+	return __atomic_load_n(&conn_active, __ATOMIC_RELAXED);
 }
 
 /* conn_msg_begin - start a new message */

@@ -85,6 +85,9 @@ struct conn	*conn_new(struct config *c);
 /* conn_free - end the session: message, config reference, state */
 void		 conn_free(struct conn *cn);
 
+/* conn_count - sessions open now (for a graceful stop) */
+int		 conn_count(void);
+
 /* conn_msg_begin - start a new message (ending any current one) */
 struct msg	*conn_msg_begin(struct conn *cn);
 

@@ -37,7 +37,8 @@ spf_fields(char *out, size_t outlen, const struct msg *m)
 		    spf_result_str(m->spf_helo.result));
 	if (m->spf_mailfrom.reason[0] == '\0' || n >= outlen)
 		return;
-	field(prob, sizeof prob, m->spf_mailfrom.reason);
+	/* Our own text: spaces become '_' so the field stays one word. */
+	snprintf(prob, sizeof prob, "%s", m->spf_mailfrom.reason);
 	for (i = 0; prob[i] != '\0'; i++)
 		if (prob[i] == ' ')
 			prob[i] = '_';

@@ -29,11 +29,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
 
 #include "config.h"
+#include "conn.h"
 #include "dns.h"
 #include "log.h"
 #include "milter.h"
@@ -44,12 +46,15 @@
 #define EXIT_USAGE	2
 #define EXIT_RUNTIME	3
 
+#define STOP_GRACE	30	/* seconds for sessions in flight at stop */
+
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
 #endif
 #define DEFAULT_CONFIG	SYSCONFDIR "/authmilter.conf"
 
 static int	 milter_rc;	/* smfi_main's result */
+static bool	 drained;	/* no session left running at stop */
 
 /* usage - the synopsis, then exit */
 static void
@@ -277,6 +282,33 @@ milter_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * drain - let the sessions in flight finish, up to STOP_GRACE seconds.
+ * libmilter's listener notices smfi_stop() only when its 5-second select
+ * ends, so rather than join it we wait for our own sessions to close; the
+ * listener thread ends with the process.
+ */
+static int
+drain(pthread_t tid)
+{
+	struct timespec	 nap = { 0, 20 * 1000 * 1000 };
+	int		 i;
+
+	for (i = 0; i < STOP_GRACE * 50; i++) {
+		if (pthread_tryjoin_np(tid, NULL) == 0) {
+			drained = true;
+			return milter_rc == MI_SUCCESS ? 0 : EXIT_RUNTIME;
+		}
+		if (conn_count() == 0) {
+			drained = true;
+			return 0;
+		}
+		nanosleep(&nap, NULL);
+	}
+	log_warn("stopping with %d sessions still open", conn_count());
+	return 0;
+}
+
 /* serve - run libmilter until SIGTERM/SIGINT, reloading on SIGHUP */
 static int
 serve(const char *path, const sigset_t *set)
@@ -297,8 +329,7 @@ serve(const char *path, const sigset_t *set)
 	}
 	log_notice("stopping (signal %d)", sig);
 	smfi_stop();
-	pthread_join(tid, NULL);
-	return milter_rc == MI_SUCCESS ? 0 : EXIT_RUNTIME;
+	return drain(tid);
 }
 
 /* start - everything between the parsed command line and serving */
@@ -335,6 +366,12 @@ start(struct config *c, const char *path, bool foreground)
 	log_notice("started: authserv-id %s, socket %s", c->authserv_id,
 	    c->socket);
 	rc = serve(path, &set);
+	if (!drained) {
+		/* Sessions still use the resolver: leave it to exit(). */
+		if (pidfile[0] != '\0')
+			(void)unlink(pidfile);
+		return rc;
+	}
 	spf_shutdown();
 	milter_set_dns(NULL);
 	dns_free(d);
