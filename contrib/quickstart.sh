@@ -70,9 +70,18 @@ test)
 	apt_install $BUILD_DEPS $TEST_DEPS
 	build --enable-werror
 	make check || { test/summary.sh; exit 1; }
-	# The release tarball must build, pass its tests and install cleanly.
-	make distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >distcheck.log 2>&1 ||
-	    { tail -50 distcheck.log; echo "make distcheck failed"; exit 1; }
+	# The release tarball must build, pass the whole suite again under
+	# AddressSanitizer and UndefinedBehaviorSanitizer, and install cleanly.
+	if ! make distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-werror \
+	    --enable-sanitizers" >distcheck.log 2>&1; then
+		grep -E "^(PASS|FAIL|ERROR)" distcheck.log
+		find authmilter-*/_build -name '*.log' -path '*test*' \
+		    -exec grep -l "FAIL" {} + 2>/dev/null | xargs -r cat
+		tail -30 distcheck.log
+		echo "make distcheck (sanitizers) failed"
+		exit 1
+	fi
+	grep -E "^(PASS|FAIL|ERROR)" distcheck.log | sed 's/^/sanitizers: /'
 	echo "make distcheck: ok"
 	test/summary.sh
 	;;

@@ -144,8 +144,21 @@ expect_rc() {
 	if [ "$2" -eq "$3" ]; then ok "$1"; else not_ok "$1 (exit $2, want $3)"; fi
 }
 
+# am_sanitizer_check - no daemon log holds a sanitizer report
+am_sanitizer_check() {
+	if grep -lE "ERROR: (Address|Leak)Sanitizer|runtime error:" \
+	    "$T"/*.log >/dev/null 2>&1; then
+		for f in $(grep -lE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$T"/*.log); do
+			not_ok "sanitizer report in $(basename "$f")" "$f"
+		done
+	else
+		ok "no sanitizer report in the daemon's logs"
+	fi
+}
+
 # am_done - the summary line and the exit status
 am_done() {
+	am_sanitizer_check
 	echo "$am_name: $am_passed passed, $am_failed failed"
 	[ "$am_failed" -eq 0 ]
 }
