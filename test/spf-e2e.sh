@@ -19,6 +19,14 @@ spf_case() {
 	got=$(sed -n 's/^[[:space:]]*spf=\([a-z]*\).*/\1/p' "$out" | head -n 1)
 	if [ "$got" = "$4" ]; then ok "$1: spf=$4"; else
 		not_ok "$1: spf=$got, want $4" "$out"; fi
+	# the MAIL FROM identity's Received-SPF (postmaster@HELO for <>)
+	idn=mailfrom; [ -z "$3" ] && idn=helo
+	if grep "^insheader 0 Received-SPF: $4 (" "$out" |
+	    grep -q "envelope-from=.*identity=$idn\(;\|$\)"; then
+		ok "$1: Received-SPF: $4 ... identity=$idn"
+	else
+		not_ok "$1: no Received-SPF: $4 for identity=$idn" "$out"
+	fi
 }
 
 spf_case pass 192.0.2.10 a@sender.example pass
