@@ -50,6 +50,7 @@ enum ktype {
 	T_STRING,	/* char * */
 	T_BOOL,		/* bool */
 	T_OCTAL,	/* unsigned, min..max */
+	T_UINT,		/* unsigned decimal, min..max */
 	T_DURATION,	/* unsigned milliseconds, min..max */
 	T_ENUM,		/* int, from enums[] */
 	T_CIDRS,	/* struct cidr_list, accumulates */
@@ -142,6 +143,12 @@ static const struct key keys[] = {
 	    0, 0, NULL, NULL, 0 },
 	{ "SPFTempErrorAction", T_ENUM, OFF(spf_temperror_action), "accept",
 	    0, 0, temperror_actions, NULL, 0 },
+	{ "DKIMMaxSignatures", T_UINT, OFF(dkim_max_sigs), "5",
+	    1, 50, NULL, NULL, 0 },
+	{ "DKIMMaxKeyBits", T_UINT, OFF(dkim_max_key_bits), "8192",
+	    1024, 65536, NULL, NULL, 0 },
+	{ "DKIMPartialBodyFail", T_BOOL, OFF(dkim_partial_fail), "no",
+	    0, 0, NULL, NULL, 0 },
 	{ "LogLevel", T_ENUM, OFF(log_level), "info",
 	    0, 0, levels, NULL, 0 },
 	{ "SyslogFacility", T_ENUM, OFF(syslog_facility), "mail",
@@ -477,6 +484,25 @@ set_octal(const struct key *k, struct config *c, const char *v, char *err)
 	return true;
 }
 
+/* set_uint - a decimal number within K->min..K->max */
+static bool
+set_uint(const struct key *k, struct config *c, const char *v, char *err)
+{
+	unsigned *dst = field(k, c);
+	const char *p = v;
+	uint64_t n;
+	int r;
+
+	r = parse_uint(&p, 10, &n);
+	if (r < 0 || *p != '\0')
+		return bad(err, v, "is not a number");
+	if (r > 0 || n < k->min || n > k->max)
+		return bad(err, v, "is out of range (%u to %u)", k->min,
+		    k->max);
+	*dst = (unsigned)n;
+	return true;
+}
+
 /* set_duration - N, Ns or Nms, within K->min..K->max milliseconds */
 static bool
 set_duration(const struct key *k, struct config *c, const char *v,
@@ -671,6 +697,7 @@ typedef bool set_fn(const struct key *, struct config *, const char *,
 
 static set_fn *const setters[] = {
 	[T_STRING] = set_string, [T_BOOL] = set_bool, [T_OCTAL] = set_octal,
+	[T_UINT] = set_uint,
 	[T_DURATION] = set_duration, [T_ENUM] = set_enum,
 	[T_CIDRS] = set_cidrs, [T_LINES] = set_lines,
 };
@@ -1043,6 +1070,7 @@ key_equal(const struct key *k, const struct config *a,
 	case T_BOOL:
 		return *(bool *)field(k, a) == *(bool *)field(k, b);
 	case T_OCTAL:
+	case T_UINT:
 	case T_DURATION:
 		return *(unsigned *)field(k, a) == *(unsigned *)field(k, b);
 	case T_ENUM:

@@ -78,6 +78,11 @@ struct config {
 	bool		 spf_reject_fail;	/* SPFRejectFail */
 	int		 spf_temperror_action;	/* SPFTempErrorAction */
 
+	/* DKIM (dkim.h) */
+	unsigned	 dkim_max_sigs;		/* DKIMMaxSignatures */
+	unsigned	 dkim_max_key_bits;	/* DKIMMaxKeyBits */
+	bool		 dkim_partial_fail;	/* DKIMPartialBodyFail */
+
 	/* logging */
 	int		 log_level;	/* LogLevel: syslog priority, LOG_ERR..LOG_DEBUG */
 	int		 syslog_facility; /* SyslogFacility: LOG_MAIL, ... */

@@ -63,6 +63,7 @@ conn_msg_end(struct conn *cn)
 	if (cn == NULL || cn->msg == NULL)
 		return;
 	spf_abandon(cn->msg->spf_job);
+	dkimv_free(cn->msg->dkim);
 	free(cn->msg->ar_ours);
 	free(cn->msg);
 	cn->msg = NULL;

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "caps.h"
+#include "dkim.h"
 #include "dns.h"
 #include "spf.h"
 
@@ -60,6 +61,11 @@ struct msg {
 	bool		 spf_ran;		/* outcomes below are valid */
 	struct spf_outcome spf_mailfrom;
 	struct spf_outcome spf_helo;
+
+	/* DKIM: fed header by header, results at end-of-message */
+	struct dkimv	*dkim;
+	bool		 dkim_ran;		/* dkim_res is valid */
+	struct dkimv_results dkim_res;
 
 	const char	*action;		/* "accept", "reject", ... */
 };

@@ -36,6 +36,7 @@
 
 #include "config.h"
 #include "conn.h"
+#include "dkim.h"
 #include "dns.h"
 #include "log.h"
 #include "milter.h"
@@ -362,6 +363,8 @@ start(struct config *c, const char *path, bool foreground)
 	milter_set_dns(d);
 	if (spf_init(d, c->authserv_id) != 0)
 		fatal("SPF: cannot initialise libspf2");
+	if (dkimv_init(d) != 0)
+		fatal("DKIM: cannot initialise libopendkim");
 	config_install(c);
 	log_notice("started: authserv-id %s, socket %s", c->authserv_id,
 	    c->socket);
@@ -372,6 +375,7 @@ start(struct config *c, const char *path, bool foreground)
 			(void)unlink(pidfile);
 		return rc;
 	}
+	dkimv_shutdown();
 	spf_shutdown();
 	milter_set_dns(NULL);
 	dns_free(d);

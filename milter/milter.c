@@ -16,6 +16,7 @@
 #include "authres.h"
 #include "config.h"
 #include "conn.h"
+#include "dkim.h"
 #include "dns.h"
 #include "log.h"
 #include "logline.h"
@@ -207,6 +208,24 @@ spf_collect(struct msg *m)
 	}
 }
 
+/* dkim_collect - finish DKIM: one result per signature */
+static void
+dkim_collect(struct msg *m)
+{
+	if (m->skip != SKIP_NONE)
+		return;
+	if (m->dkim == NULL && m->dkim_ran) {
+		/* it could not be started: a temporary local failure */
+		snprintf(m->dkim_res.error, sizeof m->dkim_res.error,
+		    "out of resources");
+		return;
+	}
+	m->dkim_ran = true;
+	dkimv_eom(m->dkim, &m->dkim_res);
+	dkimv_free(m->dkim);
+	m->dkim = NULL;
+}
+
 /* mlfi_envfrom - a message begins */
 static sfsistat
 mlfi_envfrom(SMFICTX *ctx, char **argv)
@@ -248,7 +267,25 @@ mlfi_data(SMFICTX *ctx)
 	return SMFIS_ACCEPT;
 }
 
-/* mlfi_header - one header: note Authentication-Results with our id */
+/* dkim_feed - feed DKIM a header, starting it with the first one */
+static void
+dkim_feed(struct conn *cn, struct msg *m, const char *name,
+    const char *value)
+{
+	struct dkimv_opts o;
+
+	if (m->dkim == NULL && !m->dkim_ran) {
+		o.max_sigs = cn->cfg->dkim_max_sigs;
+		o.max_key_bits = cn->cfg->dkim_max_key_bits;
+		o.partial_fail = cn->cfg->dkim_partial_fail;
+		o.leadspc = cn->leadspc;
+		m->dkim = dkimv_new(&o, &m->budget, m->queue_id);
+		m->dkim_ran = true;	/* started, or failed to */
+	}
+	dkimv_header(m->dkim, name, value);
+}
+
+/* mlfi_header - one header: DKIM, and our-id Authentication-Results */
 static sfsistat
 mlfi_header(SMFICTX *ctx, char *name, char *value)
 {
@@ -259,7 +296,11 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 	if (cn == NULL || (m = cn->msg) == NULL)
 		return SMFIS_TEMPFAIL;
 	ok = cn->nr_hdr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
-	if (name == NULL || value == NULL || strcasecmp(name, AR_NAME) != 0)
+	if (name == NULL || value == NULL)
+		return ok;
+	if (m->skip == SKIP_NONE)
+		dkim_feed(cn, m, name, value);
+	if (strcasecmp(name, AR_NAME) != 0)
 		return ok;
 	m->ar_seen++;
 	if (authres_is_ours(value, strlen(value), cn->cfg->authserv_id))
@@ -267,7 +308,20 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 	return ok;
 }
 
-/* mlfi_body - nothing to hash yet for skipped messages */
+/* mlfi_eoh - end of headers: DKIM key lookups */
+static sfsistat
+mlfi_eoh(SMFICTX *ctx)
+{
+	struct conn *cn = conn_of(ctx);
+
+	if (cn == NULL || cn->msg == NULL)
+		return SMFIS_TEMPFAIL;
+	queue_id(ctx, cn->msg);
+	dkimv_eoh(cn->msg->dkim);
+	return SMFIS_CONTINUE;
+}
+
+/* mlfi_body - the body for DKIM; skipped messages need none */
 static sfsistat
 mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
@@ -277,6 +331,7 @@ mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 		return SMFIS_TEMPFAIL;
 	if (cn->msg->skip != SKIP_NONE && cn->skip_ok)
 		return SMFIS_SKIP;
+	dkimv_body(cn->msg->dkim, chunk, len);
 	return SMFIS_CONTINUE;
 }
 
@@ -343,6 +398,45 @@ ar_spf(struct authres *ar, const struct msg *m)
 		ar_spf_entry(ar, &m->spf_helo, NULL, in->helo);
 }
 
+/* ar_dkim_entry - dkim=RESULT (BITS-bit ALG key; dnssec=S; why) header.* */
+static void
+ar_dkim_entry(struct authres *ar, const struct dkimv_sig *s)
+{
+	char	 key[64] = "";
+
+	authres_method(ar, "dkim", dkimv_result_str(s->result));
+	if (s->bits > 0 && s->alg[0] != '\0')
+		snprintf(key, sizeof key, "%u-bit %s key; ", s->bits, s->alg);
+	authres_comment(ar, "%sdnssec=%s%s%s", key,
+	    dns_security_str(s->security), s->reason[0] ? "; " : "",
+	    s->reason);
+	authres_prop(ar, "header.d", AR_DOMAIN, s->domain);
+	authres_prop(ar, "header.i", AR_MAILBOX, s->identity);
+	authres_prop(ar, "header.s", AR_DOMAIN, s->selector);
+	authres_prop(ar, "header.a", AR_TOKEN, s->alg);
+	authres_prop(ar, "header.b", AR_BASE64, s->b8);
+}
+
+/* ar_dkim - one entry per signature; "none" without any */
+static void
+ar_dkim(struct authres *ar, const struct dkimv_results *r)
+{
+	size_t i;
+
+	if (r->nsigs == 0) {
+		authres_method(ar, "dkim", "none");
+		return;
+	}
+	if (r->n == 0) {
+		authres_method(ar, "dkim", "permerror");
+		authres_comment(ar, "%s", r->error[0] ? r->error :
+		    "no signature could be read");
+		return;
+	}
+	for (i = 0; i < r->n; i++)
+		ar_dkim_entry(ar, &r->sig[i]);
+}
+
 /* add_received_spf - one Received-SPF header per identity checked */
 static bool
 add_received_spf(SMFICTX *ctx, const struct conn *cn, const struct msg *m)
@@ -375,7 +469,10 @@ add_ar(SMFICTX *ctx, struct conn *cn, struct msg *m)
 		return false;
 	if (m->spf_ran)
 		ar_spf(ar, m);
-	/* DKIM and DMARC add their resinfo here as they land. */
+	/* "dkim=none" only beside another result: alone it is "; none". */
+	if (m->dkim_ran && (m->dkim_res.nsigs > 0 || m->spf_ran))
+		ar_dkim(ar, &m->dkim_res);
+	/* DMARC adds its resinfo here when it lands. */
 	v = authres_value(ar);
 	ok = v != NULL && insert_header(ctx, cn, AR_NAME, v);
 	authres_free(ar);
@@ -425,6 +522,7 @@ mlfi_eom(SMFICTX *ctx)
 		return SMFIS_TEMPFAIL;
 	queue_id(ctx, m);
 	spf_collect(m);
+	dkim_collect(m);
 	policy_decide(cn->cfg, m, cn->client_ip, &d);
 	if (m->ar_overflow) {
 		smfi_setreply(ctx, "550", "5.7.1",
@@ -466,6 +564,7 @@ static struct smfiDesc milter_desc = {
 	.xxfi_helo = mlfi_helo,
 	.xxfi_envfrom = mlfi_envfrom,
 	.xxfi_header = mlfi_header,
+	.xxfi_eoh = mlfi_eoh,
 	.xxfi_body = mlfi_body,
 	.xxfi_eom = mlfi_eom,
 	.xxfi_abort = mlfi_abort,

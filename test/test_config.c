@@ -35,7 +35,7 @@
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAXMSGS		16
-#define NKEYS		20
+#define NKEYS		23
 
 /* msgs - the problems reported by one load */
 struct msgs {
@@ -154,6 +154,9 @@ check_defaults(const char *what, const struct config *c, bool sample)
 	CHECK_STR(c->dns_trust_anchor_file, "/usr/share/dns/root.key", what);
 	CHECK_INT(c->dns_timeout_ms, 5000, what);
 	CHECK_INT(c->dns_budget_ms, 20000, what);
+	CHECK_INT(c->dkim_max_sigs, 5, what);
+	CHECK_INT(c->dkim_max_key_bits, 8192, what);
+	CHECK_INT(c->dkim_partial_fail, 0, what);
 	CHECK_INT(c->spf_helo_check, 1, what);
 	CHECK_INT(c->spf_received_header, 1, what);
 	CHECK_INT(c->spf_reject_fail, 0, what);
@@ -309,6 +312,10 @@ static const struct val_case val_cases[] = {
 	VI("LogLevel notice", log_level, LOG_NOTICE),
 	VI("LogLevel Info", log_level, LOG_INFO),
 	VI("LogLevel debug", log_level, LOG_DEBUG),
+	VU("DKIMMaxSignatures 1", dkim_max_sigs, 1),
+	VU("DKIMMaxSignatures 50", dkim_max_sigs, 50),
+	VU("DKIMMaxKeyBits 4096", dkim_max_key_bits, 4096),
+	VB("DKIMPartialBodyFail yes", dkim_partial_fail, 1),
 	VB("SPFHeloCheck no", spf_helo_check, 0),
 	VB("SPFReceivedHeader off", spf_received_header, 0),
 	VB("SPFRejectFail yes", spf_reject_fail, 1),
@@ -482,6 +489,10 @@ static const struct err_case err_cases[] = {
 	{ "User root", "User root\n", 1, "User", "\"root\" is refused" },
 	{ "bad LogLevel", "LogLevel verbose\n", 1, "LogLevel",
 	    "\"verbose\" is not one of error, warning, notice, info, debug" },
+	{ "DKIMMaxSignatures 0", "DKIMMaxSignatures 0\n", 1,
+	    "DKIMMaxSignatures", "is out of range (1 to 50)" },
+	{ "DKIMMaxKeyBits text", "DKIMMaxKeyBits big\n", 1,
+	    "DKIMMaxKeyBits", "is not a number" },
 	{ "bad SPFTempErrorAction", "SPFTempErrorAction reject\n", 1,
 	    "SPFTempErrorAction", "is not one of accept, tempfail" },
 	{ "bad SPFRejectFail", "SPFRejectFail maybe\n", 1,
