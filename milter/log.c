@@ -44,7 +44,7 @@ log_enabled(int prio)
 void
 log_msg(int prio, const char *fmt, ...)
 {
-	char	 buf[2048];
+	char	 buf[8192];
 	va_list	 ap;
 
 	if (!log_enabled(prio))

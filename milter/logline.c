@@ -45,12 +45,42 @@ spf_fields(char *out, size_t outlen, const struct msg *m)
 	snprintf(out + n, outlen - n, " spf_problem=%s", prob);
 }
 
+/* dkim_fields - " dkim=RESULT:D/S,..." (or none, or -) into OUT */
+static void
+dkim_fields(char *out, size_t outlen, const struct msg *m)
+{
+	char	 d[AM_LOG_FIELD + 1], sel[AM_LOG_FIELD + 1];
+	size_t	 i, n;
+
+	if (!m->dkim_ran) {
+		snprintf(out, outlen, " dkim=-");
+		return;
+	}
+	if (m->dkim_res.nsigs == 0 || m->dkim_res.n == 0) {
+		snprintf(out, outlen, " dkim=%s", m->dkim_res.nsigs == 0 ?
+		    "none" : "permerror");
+		return;
+	}
+	n = (size_t)snprintf(out, outlen, " dkim=");
+	for (i = 0; i < m->dkim_res.n && n < outlen; i++) {
+		const struct dkimv_sig *sg = &m->dkim_res.sig[i];
+
+		n += (size_t)snprintf(out + n, outlen - n, "%s%s:%s/%s",
+		    i > 0 ? "," : "", dkimv_result_str(sg->result),
+		    field(d, sizeof d, sg->domain),
+		    field(sel, sizeof sel, sg->selector));
+	}
+	if (m->dkim_res.nsigs > m->dkim_res.n && n < outlen)
+		snprintf(out + n, outlen - n, ",+%zu",
+		    m->dkim_res.nsigs - m->dkim_res.n);
+}
+
 /* log_message - the line for message M of session CN */
 void
 log_message(const struct conn *cn, const struct msg *m)
 {
 	char	 helo[AM_LOG_FIELD + 1], from[AM_LOG_FIELD + 1];
-	char	 hfrom[AM_LOG_FIELD + 1], spf[512];
+	char	 hfrom[AM_LOG_FIELD + 1], spf[512], dkim[2048];
 	const char *id = m->queue_id[0] ? m->queue_id : "NOQUEUE";
 	const char *ip = cn->client_ip[0] ? cn->client_ip : "-";
 	const char *skip = m->skip == SKIP_INTERNAL ? "internal" :
@@ -65,10 +95,11 @@ log_message(const struct conn *cn, const struct msg *m)
 		return;
 	}
 	spf_fields(spf, sizeof spf, m);
-	log_info("%s: client=%s helo=%s mailfrom=%s from=%s%s dkim=- "
+	dkim_fields(dkim, sizeof dkim, m);
+	log_info("%s: client=%s helo=%s mailfrom=%s from=%s%s%s "
 	    "dmarc=- ar_removed=%u action=%s ms=%u", id, ip,
 	    field(helo, sizeof helo, cn->helo),
 	    field(from, sizeof from, m->mailfrom_domain),
-	    field(hfrom, sizeof hfrom, m->from_domain), spf, m->ar_removed,
-	    m->action, msg_elapsed_ms(m));
+	    field(hfrom, sizeof hfrom, m->from_domain), spf, dkim,
+	    m->ar_removed, m->action, msg_elapsed_ms(m));
 }
