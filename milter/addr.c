@@ -46,14 +46,15 @@ struct mark {
 /* parse - one call's whole state (reentrant: it lives on the stack) */
 struct parse {
 	struct cur		 c;
-	struct addr_mailbox	 mb;		/* the mailbox being parsed */
-	struct buf		 local;		/* writes mb.local */
-	struct buf		 domain;	/* writes mb.domain */
-	bool			 dom_ok;	/* mb.domain is usable */
+	struct addr_mailbox	 mb;	/* the mailbox being parsed */
+	struct buf		 local;	/* writes mb.local */
+	struct buf		 domain; /* writes mb.domain */
+	bool			 dom_ok; /* mb.domain is usable */
 	struct addr_mailbox	*out;
 	size_t			 outmax;
-	size_t			 stored;	/* in OUT */
-	size_t			 total;		/* found */
+	size_t			 stored; /* in OUT */
+	size_t			 total;	/* mailboxes found */
+	bool			 first_ok; /* the first has a domain */
 };
 
 static bool	quoted_pair(struct cur *, struct buf *);
@@ -90,7 +91,8 @@ is_atext(int ch)
 	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 	    (ch >= '0' && ch <= '9'))
 		return true;
-	return ch > 0 && ch < 0x80 && strchr("!#$%&'*+-/=?^_`{|}~", ch);
+	return ch > 0 && ch < 0x80 &&
+	    strchr("!#$%&'*+-/=?^_`{|}~", ch) != NULL;
 }
 
 /* is_qtext - RFC 5322 3.2.4 qtext / obs-qtext */
@@ -500,9 +502,12 @@ obs_route(struct parse *p)
 	struct cur	*c = &p->c;
 	size_t		 start = c->off;
 
-	do
+	for (;;) {
 		cfws(c);
-	while (peek(c, 0) == ',' && ++c->off);
+		if (peek(c, 0) != ',')
+			break;
+		c->off++;
+	}
 	if (peek(c, 0) != '@')
 		goto fail;
 	c->off++;
@@ -598,7 +603,8 @@ commit(struct parse *p)
 				*s = *s - 'A' + 'a';
 		p->mb.idn = p->domain.high;
 	}
-	p->total++;
+	if (p->total++ == 0)
+		p->first_ok = p->dom_ok;
 	if (p->stored < p->outmax)
 		p->out[p->stored++] = p->mb;
 }
@@ -615,8 +621,9 @@ mailbox(struct parse *p)
 
 /*
  * group - RFC 5322 3.4 group = display-name ":" [group-list] ";" [CFWS],
- * group-list = mailbox-list / CFWS / obs-group-list.  Not allowed in From
- * but seen in real mail: its mailboxes count like any other.
+ * group-list = mailbox-list / CFWS / obs-group-list.  Not in RFC 5322's
+ * From, but RFC 6854 allows it and real mail has it: its mailboxes count
+ * like any other.
  */
 static bool
 group(struct parse *p)
@@ -686,7 +693,7 @@ parse_from(const char *s, size_t len, struct addr_mailbox *out,
 		return ADDR_NONE;
 	if (p.total > 1)
 		return ADDR_MULTIPLE;
-	return p.mb.domain[0] == '\0' ? ADDR_NO_DOMAIN : ADDR_OK;
+	return p.first_ok ? ADDR_OK : ADDR_NO_DOMAIN;
 }
 
 /* addr_parse_from - the mailboxes of one From value (see addr.h) */

@@ -15,9 +15,10 @@
  * Grammar (RFC 5322, with the obsolete forms of section 4.4 and the UTF-8
  * of RFC 6532)
  *   from          = mailbox-list, where each element may also be a group
- *                   ("Undisclosed: a@b.example, c@d.example;"): the
- *                   mailboxes inside a group count, an empty group has
- *                   none.  Groups do not nest.
+ *                   ("Undisclosed: a@b.example, c@d.example;", as
+ *                   RFC 6854 allows and real mail has): the mailboxes
+ *                   inside a group count, an empty group has none.
+ *                   Groups do not nest.
  *   mailbox-list  = elements separated by ","; empty elements (",,",
  *                   leading or trailing ",") are allowed (obs-mbox-list).
  *   mailbox       = name-addr / addr-spec; angle-addr may carry an
@@ -100,8 +101,8 @@ enum addr_status {
 	ADDR_NONE,	/* empty / no mailbox */
 	ADDR_MULTIPLE,	/* more than one mailbox */
 	ADDR_SYNTAX,	/* unparsable */
-	ADDR_NO_DOMAIN	/* one mailbox without a usable domain: local-only,
-			   domain literal, empty or overlong labels */
+	ADDR_NO_DOMAIN	/* one mailbox without a usable domain: local
+			 * only, domain literal, empty or long labels */
 };
 
 /* addr_mailbox - one mailbox of a From header */
