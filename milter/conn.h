@@ -45,7 +45,9 @@ struct msg {
 	char		 queue_id[64];		/* MTA's {i}, sanitized */
 	char		 mailfrom[AM_MAX_PATH + 1];	/* without <> */
 	char		 mailfrom_domain[AM_MAX_DOMAIN + 1];
-	char		 from_domain[AM_MAX_DOMAIN + 1];
+	char		 from_domain[AM_MAX_DOMAIN + 1];	/* author domain */
+	unsigned	 from_count;		/* From: headers seen */
+	int		 from_status;		/* enum addr_status of the first */
 
 	/* Authentication-Results seen: indices (1-based) of ours, ascending */
 	unsigned	 ar_seen;

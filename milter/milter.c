@@ -13,6 +13,7 @@
 
 #include <libmilter/mfapi.h>
 
+#include "addr.h"
 #include "authres.h"
 #include "config.h"
 #include "conn.h"
@@ -300,6 +301,9 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 		return ok;
 	if (m->skip == SKIP_NONE)
 		dkim_feed(cn, m, name, value);
+	if (strcasecmp(name, "From") == 0 && m->from_count++ == 0)
+		m->from_status = addr_from_domain(value, strlen(value),
+		    m->from_domain, sizeof m->from_domain);
 	if (strcasecmp(name, AR_NAME) != 0)
 		return ok;
 	m->ar_seen++;
