@@ -19,6 +19,17 @@
 
 /* Key lookups remembered per message, for their DNSSEC state. */
 #define DKIMV_MAX_KEYS		32
+/* DKIM-Signature headers whose own syntax check we remember. */
+#define DKIMV_MAX_HDRS		64
+
+/* dkimv_hdr - what our own check of one DKIM-Signature header found */
+struct dkimv_hdr {
+	bool			 ok;
+	bool			 used;		/* matched to a signature */
+	char			 why[48];
+	char			 alg[24];	/* a=, when a known name */
+	char			 b[1400];	/* b= without FWS (8192-bit: 1366) */
+};
 
 /* dkimv_key - one key lookup and how it went */
 struct dkimv_key {
@@ -36,6 +47,8 @@ struct dkimv {
 	size_t			 nsigs;
 	size_t			 nkeys;
 	struct dkimv_key	 keys[DKIMV_MAX_KEYS];
+	size_t			 nhdrs;
+	struct dkimv_hdr	 hdrs[DKIMV_MAX_HDRS];
 	char			 error[64];
 };
 
@@ -295,6 +308,145 @@ dkimv_prefetch(const char *value)
 		dns_prefetch(dkimv_dns, name, ns_t_txt);
 }
 
+/* dkimv_name_ok - a tag name: ALPHA *(ALPHA / DIGIT / "_") (RFC 6376 3.2) */
+static bool
+dkimv_name_ok(const char *p, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || !isalpha((unsigned char)p[0]))
+		return false;
+	for (i = 1; i < len; i++)
+		if (!isalnum((unsigned char)p[i]) && p[i] != '_')
+			return false;
+	return true;
+}
+
+/* dkimv_value_ok - tag NAME's value (P, LEN), FWS trimmed at both ends */
+static bool
+dkimv_value_ok(const char *name, const char *p, size_t len)
+{
+	char	 v[AM_MAX_DOMAIN + 2];
+	size_t	 i;
+
+	/* b=, bh=, h= and z= may fold inside; the others may not (3.5). */
+	if (strchr("b", name[0]) != NULL && (!strcmp(name, "b") ||
+	    !strcmp(name, "bh")))
+		return true;
+	if (!strcmp(name, "h") || !strcmp(name, "z"))
+		return true;
+	for (i = 0; i < len; i++)
+		if (isspace((unsigned char)p[i]))
+			return false;
+	if (!strcmp(name, "v"))
+		return len == 1 && p[0] == '1';
+	if (!strcmp(name, "t") || !strcmp(name, "x") || !strcmp(name, "l")) {
+		for (i = 0; i < len; i++)
+			if (!isdigit((unsigned char)p[i]))
+				return false;
+		return len > 0 && len <= 12;
+	}
+	if (!strcmp(name, "d") || !strcmp(name, "s")) {
+		if (len == 0 || len >= sizeof v)
+			return false;
+		memcpy(v, p, len);
+		v[len] = '\0';
+		return authres_valid(AR_DOMAIN, v);
+	}
+	return true;
+}
+
+/* dkimv_tag_at - the tag-spec at P[*I]: name and value bounds; false if bad */
+static bool
+dkimv_tag_at(const char *p, size_t len, size_t *i, size_t *ns, size_t *ne,
+    size_t *vs, size_t *ve)
+{
+	while (*i < len && isspace((unsigned char)p[*i]))
+		(*i)++;
+	*ns = *i;
+	while (*i < len && p[*i] != '=' && p[*i] != ';')
+		(*i)++;
+	*ne = *i;
+	while (*ne > *ns && isspace((unsigned char)p[*ne - 1]))
+		(*ne)--;
+	if (*i >= len || p[*i] != '=')
+		return *ne == *ns && (*i >= len || p[*i] == ';');
+	(*i)++;
+	while (*i < len && isspace((unsigned char)p[*i]))
+		(*i)++;
+	*vs = *i;
+	while (*i < len && p[*i] != ';')
+		(*i)++;
+	*ve = *i;
+	while (*ve > *vs && isspace((unsigned char)p[*ve - 1]))
+		(*ve)--;
+	if (*i < len)
+		(*i)++;		/* ';' */
+	return true;
+}
+
+/*
+ * dkimv_sig_syntax - RFC 6376 3.2 and 3.5 for one DKIM-Signature value:
+ * well-formed tags, none twice, the required ones present, and the
+ * values libopendkim reads too loosely (folded d=, x=y read as 0).
+ */
+static bool
+dkimv_sig_syntax(const char *p, size_t len, struct dkimv_hdr *h)
+{
+	static const char *req[] = { "v", "a", "b", "bh", "d", "h", "s" };
+	char	 seen[32][8];
+	size_t	 n = 0, i = 0, ns, ne, vs, ve, k;
+
+	while (i < len) {
+		ne = ns = vs = ve = i;
+		if (!dkimv_tag_at(p, len, &i, &ns, &ne, &vs, &ve))
+			return snprintf(h->why, sizeof h->why, "bad tag") < 0;
+		if (ne == ns)
+			continue;	/* empty tag-spec, e.g. a trailing ';' */
+		if (!dkimv_name_ok(p + ns, ne - ns) || ne - ns >= 8 || n >= 32)
+			return snprintf(h->why, sizeof h->why,
+			    "bad tag name") < 0;
+		memcpy(seen[n], p + ns, ne - ns);
+		seen[n][ne - ns] = '\0';
+		for (k = 0; k < n; k++)
+			if (strcmp(seen[k], seen[n]) == 0)
+				return snprintf(h->why, sizeof h->why,
+				    "tag %s= twice", seen[n]) < 0;
+		if (!dkimv_value_ok(seen[n], p + vs, ve - vs))
+			return snprintf(h->why, sizeof h->why,
+			    "bad %s= value", seen[n]) < 0;
+		n++;
+	}
+	for (k = 0; k < sizeof req / sizeof req[0]; k++) {
+		for (i = 0; i < n && strcmp(seen[i], req[k]) != 0; i++)
+			;
+		if (i == n)
+			return snprintf(h->why, sizeof h->why,
+			    "no %s= tag", req[k]) < 0;
+	}
+	return true;
+}
+
+/* dkimv_note_hdr - check a DKIM-Signature header and remember the verdict */
+static void
+dkimv_note_hdr(struct dkimv *v, const char *value)
+{
+	struct dkimv_hdr	*h;
+	size_t			 len = strlen(value);
+	char			 a[24];
+
+	if (v->nhdrs >= DKIMV_MAX_HDRS)
+		return;
+	h = &v->hdrs[v->nhdrs++];
+	h->ok = dkimv_sig_syntax(value, len, h);
+	if (!dkimv_tag(value, len, "b", h->b, sizeof h->b))
+		h->b[0] = '\0';
+	if (dkimv_tag(value, len, "a", a, sizeof a) &&
+	    (!strcmp(a, "rsa-sha256") || !strcmp(a, "rsa-sha1") ||
+	    !strcmp(a, "ed25519-sha256")))
+		snprintf(h->alg, sizeof h->alg, "%s", a);
+}
+
 /*
  * dkimv_header - "Name:value" as it was on the wire: the milter gives
  * folded lines with a bare LF, and the value without its leading space
@@ -308,9 +460,11 @@ dkimv_header(struct dkimv *v, const char *name, const char *value)
 
 	if (v == NULL || v->failed)
 		return;
-	if (strcasecmp(name, "DKIM-Signature") == 0 &&
-	    ++v->nsigs <= v->opts.max_sigs)
-		dkimv_prefetch(value);
+	if (strcasecmp(name, "DKIM-Signature") == 0) {
+		dkimv_note_hdr(v, value);
+		if (++v->nsigs <= v->opts.max_sigs)
+			dkimv_prefetch(value);
+	}
 	if ((buf = malloc(nl + 2 + vl * 2 + 1)) == NULL) {
 		v->failed = true;
 		snprintf(v->error, sizeof v->error, "out of memory");
@@ -358,7 +512,15 @@ dkimv_body(struct dkimv *v, const unsigned char *p, size_t len)
 	(void)dkim_body(v->dkim, (u_char *)p, len);
 }
 
-/* dkimv_classify_error - a failed signature's result and reason */
+/*
+ * dkimv_classify_error - a failed signature's RFC 8601 result: fail when
+ * the cryptographic check failed (6.1.3) or the key is revoked (6.1.2
+ * "treat as a failed signature check"); neutral for a signature with
+ * syntax errors (RFC 8601 2.7.1); temperror when the key lookup failed;
+ * policy for a key under 1024 bits (RFC 8301); permerror for a
+ * well-formed signature that can never be evaluated (no key, bad key
+ * record, expired, from the future, i= outside d=, From not signed).
+ */
 static enum dkimv_result
 dkimv_classify_error(int err, int bh, char *reason, size_t rlen)
 {
@@ -373,22 +535,47 @@ dkimv_classify_error(int err, int bh, char *reason, size_t rlen)
 		return DKIMV_POLICY;
 	case DKIM_SIGERROR_OK:
 	case DKIM_SIGERROR_BADSIG:
-		if (bh == DKIM_SIGBH_MISMATCH)
-			snprintf(reason, rlen, "body hash mismatch");
-		else
-			snprintf(reason, rlen, "signature mismatch");
+		snprintf(reason, rlen, bh == DKIM_SIGBH_MISMATCH ?
+		    "body hash mismatch" : "signature mismatch");
 		return DKIMV_FAIL;
 	case DKIM_SIGERROR_KEYREVOKED:
-	case DKIM_SIGERROR_EXPIRED:
-	case DKIM_SIGERROR_FUTURE:
-	case DKIM_SIGERROR_KEYHASHMISMATCH:
-	case DKIM_SIGERROR_KEYDECODE:
-	case DKIM_SIGERROR_MBSFAILED:
 		return DKIMV_FAIL;
+	case DKIM_SIGERROR_VERSION: case DKIM_SIGERROR_TIMESTAMPS:
+	case DKIM_SIGERROR_INVALID_HC: case DKIM_SIGERROR_INVALID_BC:
+	case DKIM_SIGERROR_MISSING_A: case DKIM_SIGERROR_INVALID_A:
+	case DKIM_SIGERROR_MISSING_H: case DKIM_SIGERROR_INVALID_L:
+	case DKIM_SIGERROR_INVALID_Q: case DKIM_SIGERROR_INVALID_QO:
+	case DKIM_SIGERROR_MISSING_D: case DKIM_SIGERROR_EMPTY_D:
+	case DKIM_SIGERROR_MISSING_S: case DKIM_SIGERROR_EMPTY_S:
+	case DKIM_SIGERROR_MISSING_B: case DKIM_SIGERROR_EMPTY_B:
+	case DKIM_SIGERROR_CORRUPT_B: case DKIM_SIGERROR_MISSING_BH:
+	case DKIM_SIGERROR_EMPTY_BH: case DKIM_SIGERROR_CORRUPT_BH:
+	case DKIM_SIGERROR_EMPTY_H: case DKIM_SIGERROR_MISSING_V:
+	case DKIM_SIGERROR_EMPTY_V:
+		return DKIMV_NEUTRAL;
 	default:
-		/* syntax, no key, bad key record: nothing to retry */
 		return DKIMV_PERMERROR;
 	}
+}
+
+/* dkimv_hdr_of - our record of the header of signature SIG (matched by b=) */
+static struct dkimv_hdr *
+dkimv_hdr_of(struct dkimv *v, DKIM_SIGINFO *sig)
+{
+	char	 b[sizeof v->hdrs[0].b];
+	u_char	*p = dkim_sig_gettagvalue(sig, 0, (u_char *)"b");
+	size_t	 i, o = 0;
+
+	for (i = 0; p != NULL && p[i] != '\0' && o + 1 < sizeof b; i++)
+		if (!isspace(p[i]))
+			b[o++] = (char)p[i];
+	b[o] = '\0';
+	for (i = 0; i < v->nhdrs; i++)
+		if (!v->hdrs[i].used && strcmp(v->hdrs[i].b, b) == 0) {
+			v->hdrs[i].used = true;
+			return &v->hdrs[i];
+		}
+	return NULL;
 }
 
 /* dkimv_alg - the signature algorithm's name */
@@ -460,15 +647,15 @@ dkimv_partial(const struct dkimv *v, DKIM_SIGINFO *sig, struct dkimv_sig *s)
 		s->result = DKIMV_FAIL;
 }
 
-/* dkimv_fill - the outcome of one signature */
+/* dkimv_ids - what a signature names: d=, s=, i=, b=, a= and the key size */
 static void
-dkimv_fill(const struct dkimv *v, DKIM_SIGINFO *sig, struct dkimv_sig *s)
+dkimv_ids(const struct dkimv *v, DKIM_SIGINFO *sig,
+    const struct dkimv_hdr *h, struct dkimv_sig *s)
 {
-	unsigned int	 bits = 0;
+	unsigned int	 bits = 0, flags = dkim_sig_getflags(sig);
 	u_char		*p;
-	unsigned int	 flags = dkim_sig_getflags(sig);
+	size_t		 i, o = 0;
 
-	memset(s, 0, sizeof *s);
 	snprintf(s->domain, sizeof s->domain, "%s",
 	    (p = dkim_sig_getdomain(sig)) != NULL ? (char *)p : "");
 	snprintf(s->selector, sizeof s->selector, "%s",
@@ -476,26 +663,39 @@ dkimv_fill(const struct dkimv *v, DKIM_SIGINFO *sig, struct dkimv_sig *s)
 	if (dkim_sig_getidentity(v->dkim, sig, (u_char *)s->identity,
 	    sizeof s->identity) != DKIM_STAT_OK)
 		s->identity[0] = '\0';
-	if ((p = dkim_sig_gettagvalue(sig, 0, (u_char *)"b")) != NULL) {
-		size_t i, o = 0;
-
-		for (i = 0; p[i] != '\0' && o < 8; i++)
-			if (!isspace(p[i]))
-				s->b8[o++] = (char)p[i];
-		s->b8[o] = '\0';
-	}
-	snprintf(s->alg, sizeof s->alg, "%s", dkimv_alg(sig));
-	if ((flags & DKIM_SIGFLAG_KEYLOADED) &&
-	    dkim_sig_getkeysize(sig, &bits) == DKIM_STAT_OK)
-		s->bits = bits;
-	if (s->bits == 0 && (flags & DKIM_SIGFLAG_KEYLOADED) &&
-	    strcmp(s->alg, "ed25519-sha256") == 0)
-		s->bits = 256;		/* RFC 8463; libopendkim says 0 */
+	p = dkim_sig_gettagvalue(sig, 0, (u_char *)"b");
+	for (i = 0; p != NULL && p[i] != '\0' && o < 8; i++)
+		if (!isspace(p[i]))
+			s->b8[o++] = (char)p[i];
+	s->b8[o] = '\0';
+	/* An unprocessed signature's getters say rsa-sha1: use its a=. */
+	snprintf(s->alg, sizeof s->alg, "%s", h != NULL ? h->alg :
+	    (flags & DKIM_SIGFLAG_PROCESSED) ? dkimv_alg(sig) : "");
+	/* INVALID until the key was loaded; ed25519 reads 0 (RFC 8463: 256) */
+	if (dkim_sig_getkeysize(sig, &bits) == DKIM_STAT_OK)
+		s->bits = bits == 0 && strcmp(s->alg, "ed25519-sha256") == 0 ?
+		    256 : bits;
 	s->security = dkimv_security(v, s);
+}
+
+/* dkimv_fill - the outcome of one signature */
+static void
+dkimv_fill(struct dkimv *v, DKIM_SIGINFO *sig, struct dkimv_sig *s)
+{
+	const struct dkimv_hdr	*h = dkimv_hdr_of(v, sig);
+	unsigned int		 flags = dkim_sig_getflags(sig);
+
+	memset(s, 0, sizeof *s);
+	dkimv_ids(v, sig, h, s);
 	if (flags & DKIM_SIGFLAG_IGNORE) {
 		s->result = DKIMV_NEUTRAL;
 		snprintf(s->reason, sizeof s->reason, "not verified: more "
 		    "than %u signatures", v->opts.max_sigs);
+	} else if (h != NULL && !h->ok) {
+		/* libopendkim reads some broken tag-lists: we don't. */
+		s->result = DKIMV_NEUTRAL;
+		snprintf(s->reason, sizeof s->reason, "malformed signature: "
+		    "%s", h->why);
 	} else if (DKIM_SIG_CHECK(sig)) {
 		s->result = dkimv_policy(v, s);
 		if (s->result == DKIMV_PASS)
