@@ -62,11 +62,16 @@ expect_grep "log line lists signatures" "pass-rsa-ed25519: .*dkim=pass:dkim.exam
 am_stop
 
 # -- DKIMPartialBodyFail turns an l= signature with more body into fail --
-am_config "$T/partial.conf" "InternalHosts none" "DKIMPartialBodyFail yes"
+# -- and DKIMMaxKeyBits refuses keys over the cap -------------------------
+am_config "$T/partial.conf" "InternalHosts none" "DKIMPartialBodyFail yes" \
+    "DKIMMaxKeyBits 2048"
 am_start "$T/partial.conf" || exit 1
 am_send "$T/partial.out" -m i=partial "$C/msgs/length-appended.eml"
 unfold "$T/partial.out"
 expect_grep "DKIMPartialBodyFail yes: fail" "dkim=fail \(.*l= covers" "$T/partial.out"
+am_send "$T/big.out" -m i=bigkey "$C/msgs/pass-rsa4096.eml"
+unfold "$T/big.out"
+expect_grep "DKIMMaxKeyBits 2048: a 4096-bit key is policy" "dkim=policy \(4096-bit rsa-sha256 key; dnssec=secure; key over 2048 bits\)" "$T/big.out"
 am_stop
 
 am_done
