@@ -12,7 +12,8 @@ set -eu
 BUILD_DEPS="build-essential autoconf automake pkg-config libmilter-dev
 	libunbound-dev libopendkim-dev libspf2-dev libopendmarc-dev
 	dns-root-data publicsuffix"
-TEST_DEPS="nsd ldnsutils opendkim-tools python3 python3-yaml"
+TEST_DEPS="nsd ldnsutils opendkim-tools python3 python3-yaml postfix swaks m4
+	sendmail-cf"
 
 # apt_install PACKAGES - install what is missing, quietly
 apt_install() {
@@ -24,6 +25,9 @@ apt_install() {
 	[ -z "$missing" ] && return 0
 	echo "quickstart: installing$missing"
 	export DEBIAN_FRONTEND=noninteractive
+	# Postfix for the tests only: no system instance is configured.
+	echo "postfix postfix/main_mailer_type select No configuration" |
+	    debconf-set-selections
 	apt-get update -qq
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null

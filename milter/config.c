@@ -82,7 +82,7 @@ struct key {
 };
 
 static check_fn check_socket, check_user, check_abspath, check_authserv_id,
-    check_addr_port, check_stub_zone, check_trust_anchor;
+    check_addr_port, check_stub_zone, check_trust_anchor, check_domain;
 
 static const struct enum_val levels[] = {
 	{ "error", LOG_ERR }, { "warning", LOG_WARNING },
@@ -102,6 +102,15 @@ static const struct enum_val facilities[] = {
 static const struct enum_val temperror_actions[] = {
 	{ "accept", TEMPERROR_ACCEPT }, { "tempfail", TEMPERROR_TEMPFAIL },
 	{ NULL, 0 }
+};
+
+static const struct enum_val dmarc_modes[] = {
+	{ "rfc9989", 0 }, { "rfc7489", 1 }, { NULL, 0 }
+};
+
+static const struct enum_val quarantine_actions[] = {
+	{ "hold", QUARANTINE_HOLD }, { "header", QUARANTINE_HEADER },
+	{ "accept", QUARANTINE_ACCEPT }, { NULL, 0 }
 };
 
 /* The table, in the order of conf/authmilter.conf and authmilter.conf(5). */
@@ -148,6 +157,27 @@ static const struct key keys[] = {
 	{ "DKIMMaxKeyBits", T_UINT, OFF(dkim_max_key_bits), "8192",
 	    1024, 65536, NULL, NULL, 0 },
 	{ "DKIMPartialBodyFail", T_BOOL, OFF(dkim_partial_fail), "no",
+	    0, 0, NULL, NULL, 0 },
+	{ "DMARCMode", T_ENUM, OFF(dmarc_mode), "rfc9989",
+	    0, 0, dmarc_modes, NULL, 0 },
+	{ "DMARCPublicSuffixList", T_STRING, OFF(dmarc_psl),
+	    "/usr/share/publicsuffix/public_suffix_list.dat", 0, 0, NULL,
+	    check_abspath, 0 },
+	{ "RejectFailures", T_BOOL, OFF(reject_failures), "yes",
+	    0, 0, NULL, NULL, 0 },
+	{ "QuarantineAction", T_ENUM, OFF(quarantine_action), "hold",
+	    0, 0, quarantine_actions, NULL, 0 },
+	{ "DMARCTempErrorAction", T_ENUM, OFF(dmarc_temperror_action),
+	    "accept", 0, 0, temperror_actions, NULL, 0 },
+	{ "DMARCRejectMalformedFrom", T_BOOL, OFF(dmarc_reject_bad_from), "no",
+	    0, 0, NULL, NULL, 0 },
+	{ "DMARCAllowIPs", T_CIDRS, OFF(dmarc_allow_ips), "none",
+	    0, 0, NULL, NULL, 0 },
+	{ "DMARCAllowDKIMDomains", T_LINES, OFF(dmarc_allow_dkim), NULL,
+	    0, 0, NULL, check_domain, 0 },
+	{ "DMARCAllowSPFDomains", T_LINES, OFF(dmarc_allow_spf), NULL,
+	    0, 0, NULL, check_domain, 0 },
+	{ "DryRun", T_BOOL, OFF(dry_run), "no",
 	    0, 0, NULL, NULL, 0 },
 	{ "LogLevel", T_ENUM, OFF(log_level), "info",
 	    0, 0, levels, NULL, 0 },
@@ -380,6 +410,15 @@ check_addr_port(const char *v, char *err)
 		return bad(err, addr, "is not an IP address");
 	if (at != NULL && !port_ok(at + 1, '\0'))
 		return bad(err, v, "has a bad port (use a number 1-65535)");
+	return true;
+}
+
+/* check_domain - one domain name */
+static bool
+check_domain(const char *v, char *err)
+{
+	if (!valid_domain(v, strlen(v)))
+		return bad(err, v, "is not a domain name");
 	return true;
 }
 

@@ -83,6 +83,18 @@ struct config {
 	unsigned	 dkim_max_key_bits;	/* DKIMMaxKeyBits */
 	bool		 dkim_partial_fail;	/* DKIMPartialBodyFail */
 
+	/* DMARC (dmarc.h) and what a result does (policy.h) */
+	int		 dmarc_mode;		/* DMARCMode: enum dmarc_mode */
+	char		*dmarc_psl;		/* DMARCPublicSuffixList */
+	bool		 reject_failures;	/* RejectFailures */
+	int		 quarantine_action;	/* QuarantineAction */
+	int		 dmarc_temperror_action; /* DMARCTempErrorAction */
+	bool		 dmarc_reject_bad_from;	/* DMARCRejectMalformedFrom */
+	struct cidr_list dmarc_allow_ips;	/* DMARCAllowIPs */
+	struct str_list	 dmarc_allow_dkim;	/* DMARCAllowDKIMDomains */
+	struct str_list	 dmarc_allow_spf;	/* DMARCAllowSPFDomains */
+	bool		 dry_run;		/* DryRun */
+
 	/* logging */
 	int		 log_level;	/* LogLevel: syslog priority, LOG_ERR..LOG_DEBUG */
 	int		 syslog_facility; /* SyslogFacility: LOG_MAIL, ... */
@@ -94,6 +106,13 @@ struct config {
 enum temperror_action {
 	TEMPERROR_ACCEPT = 0,	/* deliver, with the result in the header */
 	TEMPERROR_TEMPFAIL	/* 451: the client retries */
+};
+
+/* what a DMARC quarantine disposition does */
+enum quarantine_action {
+	QUARANTINE_HOLD = 0,	/* smfi_quarantine: Postfix's hold queue */
+	QUARANTINE_HEADER,	/* a header mailbox rules can file to spam */
+	QUARANTINE_ACCEPT	/* deliver as is */
 };
 
 /* config_report_fn - receives one error message (no trailing newline) */

@@ -21,6 +21,7 @@
 
 #include "caps.h"
 #include "dkim.h"
+#include "dmarc.h"
 #include "dns.h"
 #include "spf.h"
 
@@ -68,6 +69,11 @@ struct msg {
 	struct dkimv	*dkim;
 	bool		 dkim_ran;		/* dkim_res is valid */
 	struct dkimv_results dkim_res;
+
+	/* DMARC: evaluated at end-of-message; the disposition applied */
+	struct dmarc_outcome dmarc;
+	const char	*disposition;		/* none, quarantine, reject */
+	const char	*override;		/* RFC 9990 reason, or NULL */
 
 	const char	*action;		/* "accept", "reject", ... */
 };

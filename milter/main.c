@@ -37,6 +37,7 @@
 #include "config.h"
 #include "conn.h"
 #include "dkim.h"
+#include "dmarc.h"
 #include "dns.h"
 #include "log.h"
 #include "milter.h"
@@ -365,6 +366,8 @@ start(struct config *c, const char *path, bool foreground)
 		fatal("SPF: cannot initialise libspf2");
 	if (dkimv_init(d) != 0)
 		fatal("DKIM: cannot initialise libopendkim");
+	if (dmarc_init(d, c->dmarc_mode, c->dmarc_psl, err, sizeof err) != 0)
+		fatal("DMARCPublicSuffixList %s: %s", c->dmarc_psl, err);
 	config_install(c);
 	log_notice("started: authserv-id %s, socket %s", c->authserv_id,
 	    c->socket);
@@ -375,6 +378,7 @@ start(struct config *c, const char *path, bool foreground)
 			(void)unlink(pidfile);
 		return rc;
 	}
+	dmarc_shutdown();
 	dkimv_shutdown();
 	spf_shutdown();
 	milter_set_dns(NULL);

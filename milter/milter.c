@@ -227,6 +227,23 @@ dkim_collect(struct msg *m)
 	m->dkim = NULL;
 }
 
+/* dmarc_collect - DMARC over the SPF and DKIM results */
+static void
+dmarc_collect(struct msg *m)
+{
+	struct dmarc_input in;
+
+	if (m->skip != SKIP_NONE)
+		return;
+	in.from_count = m->from_count;
+	in.from_status = m->from_status;
+	in.from_domain = m->from_domain;
+	in.spf = m->spf_ran ? &m->spf_mailfrom : NULL;
+	in.dkim = m->dkim_ran ? &m->dkim_res : NULL;
+	in.budget = &m->budget;
+	dmarc_evaluate(&in, &m->dmarc);
+}
+
 /* mlfi_envfrom - a message begins */
 static sfsistat
 mlfi_envfrom(SMFICTX *ctx, char **argv)
@@ -301,9 +318,12 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 		return ok;
 	if (m->skip == SKIP_NONE)
 		dkim_feed(cn, m, name, value);
-	if (strcasecmp(name, "From") == 0 && m->from_count++ == 0)
+	if (strcasecmp(name, "From") == 0 && m->from_count++ == 0) {
 		m->from_status = addr_from_domain(value, strlen(value),
 		    m->from_domain, sizeof m->from_domain);
+		if (m->skip == SKIP_NONE && m->from_status == ADDR_OK)
+			dmarc_prefetch(m->from_domain);
+	}
 	if (strcasecmp(name, AR_NAME) != 0)
 		return ok;
 	m->ar_seen++;
@@ -441,6 +461,38 @@ ar_dkim(struct authres *ar, const struct dkimv_results *r)
 		ar_dkim_entry(ar, &r->sig[i]);
 }
 
+/*
+ * ar_dmarc - dmarc=RESULT (p=P sp=SP dis=D[; override=R]; dnssec=S)
+ * header.from=DOMAIN polrec.p=P [polrec.domain=WHERE] (RFC 9989 11.x)
+ */
+static void
+ar_dmarc(struct authres *ar, const struct msg *m)
+{
+	const struct dmarc_outcome *o = &m->dmarc;
+	char	 ov[64] = "";
+
+	authres_method(ar, "dmarc", dmarc_result_str(o->result));
+	if (m->override != NULL)
+		snprintf(ov, sizeof ov, "; override=%s", m->override);
+	if (o->record)
+		authres_comment(ar, "p=%s sp=%s dis=%s%s%s; dnssec=%s",
+		    dmarc_policy_name(o->rec.p), dmarc_policy_name(
+		    o->rec.sp != DMARC_P_ABSENT ? o->rec.sp : o->rec.p),
+		    m->disposition != NULL ? m->disposition : "none", ov,
+		    o->testing ? "; t=y" : "", dns_security_str(o->security));
+	else if (o->reason[0] != '\0')
+		authres_comment(ar, "%s; dnssec=%s", o->reason,
+		    dns_security_str(o->security));
+	else
+		authres_comment(ar, "dnssec=%s", dns_security_str(o->security));
+	authres_prop(ar, "header.from", AR_DOMAIN, o->from_domain);
+	if (!o->record)
+		return;
+	authres_prop(ar, "polrec.p", AR_TOKEN, dmarc_policy_name(o->rec.p));
+	if (strcasecmp(o->policy_domain, o->from_domain) != 0)
+		authres_prop(ar, "polrec.domain", AR_DOMAIN, o->policy_domain);
+}
+
 /* add_received_spf - one Received-SPF header per identity checked */
 static bool
 add_received_spf(SMFICTX *ctx, const struct conn *cn, const struct msg *m)
@@ -474,9 +526,12 @@ add_ar(SMFICTX *ctx, struct conn *cn, struct msg *m)
 	if (m->spf_ran)
 		ar_spf(ar, m);
 	/* "dkim=none" only beside another result: alone it is "; none". */
-	if (m->dkim_ran && (m->dkim_res.nsigs > 0 || m->spf_ran))
+	if (m->dkim_ran && (m->dkim_res.nsigs > 0 || m->spf_ran ||
+	    m->dmarc.record))
 		ar_dkim(ar, &m->dkim_res);
-	/* DMARC adds its resinfo here when it lands. */
+	if (m->dmarc.evaluated && (m->spf_ran || m->dmarc.record ||
+	    m->dmarc.result != DMARC_RES_NONE))
+		ar_dmarc(ar, m);
 	v = authres_value(ar);
 	ok = v != NULL && insert_header(ctx, cn, AR_NAME, v);
 	authres_free(ar);
@@ -513,6 +568,24 @@ edit_headers(SMFICTX *ctx, struct conn *cn, struct msg *m)
 	return add_received_spf(ctx, cn, m) && add_ar(ctx, cn, m);
 }
 
+/* quarantine - hold the message, or mark it, as the decision says */
+static bool
+quarantine(SMFICTX *ctx, struct conn *cn, struct msg *m,
+    const struct decision *d)
+{
+	char	 why[AM_MAX_DOMAIN + 64];
+
+	if (!d->hold && !d->mark)
+		return true;
+	snprintf(why, sizeof why, "DMARC quarantine policy of %s",
+	    authres_valid(AR_DOMAIN, m->dmarc.from_domain) ?
+	    m->dmarc.from_domain : "the sender");
+	m->action = d->action;
+	if (d->hold)
+		return smfi_quarantine(ctx, why) == MI_SUCCESS;
+	return insert_header(ctx, cn, "X-Authmilter-Quarantine", why);
+}
+
 /* mlfi_eom - results, decision, header edits, log line */
 static sfsistat
 mlfi_eom(SMFICTX *ctx)
@@ -527,7 +600,14 @@ mlfi_eom(SMFICTX *ctx)
 	queue_id(ctx, m);
 	spf_collect(m);
 	dkim_collect(m);
-	policy_decide(cn->cfg, m, cn->client_ip, &d);
+	dmarc_collect(m);
+	policy_decide(cn->cfg, m, cn->family, cn->addr, cn->client_ip, &d);
+	m->disposition = d.disposition;
+	m->override = d.override;
+	if (d.dry_run)
+		log_notice("%s: dry run: would %s (%s)", m->queue_id[0] ?
+		    m->queue_id : "NOQUEUE", d.action, d.text[0] ? d.text :
+		    d.disposition);
 	if (m->ar_overflow) {
 		smfi_setreply(ctx, "550", "5.7.1",
 		    "too many Authentication-Results headers");
@@ -535,7 +615,7 @@ mlfi_eom(SMFICTX *ctx)
 		rc = SMFIS_REJECT;
 	} else if (d.verdict != VERDICT_ACCEPT)
 		rc = reply(ctx, m, &d);
-	else if (!edit_headers(ctx, cn, m))
+	else if (!edit_headers(ctx, cn, m) || !quarantine(ctx, cn, m, &d))
 		rc = tempfail(ctx, m, "cannot edit headers, try again later");
 	log_message(cn, m);
 	conn_msg_end(cn);

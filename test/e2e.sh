@@ -37,7 +37,7 @@ fi
 
 # -- no method can run (no client IP): "authserv-id; none" ----------------
 am_start "$T/good.conf" || exit 1
-am_send "$T/none.out" -c unknown -m i=NONE1 "$M/plain.eml"
+am_send "$T/none.out" -c unknown -m i=NONE1 "$M/none.eml"
 expect_grep "no method: 'authserv-id; none' at the top" "^insheader 0 Authentication-Results: mx.test.example; none$" "$T/none.out"
 expect_no_grep "no method: no Received-SPF" "Received-SPF" "$T/none.out"
 expect_grep "no client IP logged as -" "NONE1: client=- .*spf=- " "$T/am.log"

@@ -21,7 +21,7 @@ am_setup() {
 	T=$(mktemp -d "/tmp/am-$1.XXXXXX") || exit 99
 	chmod 755 "$T"
 	trap am_cleanup EXIT
-	trap 'exit 1' INT TERM
+	trap 'exit 1' HUP INT PIPE TERM
 	am_user
 }
 

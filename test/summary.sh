@@ -3,7 +3,7 @@
 # totals of all checks in one closing line "N passed, M failed".
 cd "$(dirname "$0")/.." || exit 1
 p=0; f=0
-for log in test/*.log test/dns/*.log; do
+for log in test/*.log test/dns/*.log test/spf/*.log test/postfix/*.log; do
 	[ -f "$log" ] || continue
 	case "$log" in */test-suite.log) continue ;; esac
 	trs="${log%.log}.trs"

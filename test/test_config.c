@@ -35,7 +35,7 @@
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAXMSGS		16
-#define NKEYS		23
+#define NKEYS		33
 
 /* msgs - the problems reported by one load */
 struct msgs {
@@ -157,6 +157,12 @@ check_defaults(const char *what, const struct config *c, bool sample)
 	CHECK_INT(c->dkim_max_sigs, 5, what);
 	CHECK_INT(c->dkim_max_key_bits, 8192, what);
 	CHECK_INT(c->dkim_partial_fail, 0, what);
+	CHECK_INT(c->dmarc_mode, 0, what);
+	CHECK_INT(c->reject_failures, 1, what);
+	CHECK_INT(c->quarantine_action, QUARANTINE_HOLD, what);
+	CHECK_INT(c->dmarc_temperror_action, TEMPERROR_ACCEPT, what);
+	CHECK_INT(c->dry_run, 0, what);
+	CHECK_INT(c->dmarc_allow_ips.n, 0, what);
 	CHECK_INT(c->spf_helo_check, 1, what);
 	CHECK_INT(c->spf_received_header, 1, what);
 	CHECK_INT(c->spf_reject_fail, 0, what);
@@ -316,6 +322,12 @@ static const struct val_case val_cases[] = {
 	VU("DKIMMaxSignatures 50", dkim_max_sigs, 50),
 	VU("DKIMMaxKeyBits 4096", dkim_max_key_bits, 4096),
 	VB("DKIMPartialBodyFail yes", dkim_partial_fail, 1),
+	VI("DMARCMode rfc7489", dmarc_mode, 1),
+	VI("QuarantineAction header", quarantine_action, QUARANTINE_HEADER),
+	VI("DMARCTempErrorAction tempfail", dmarc_temperror_action,
+	    TEMPERROR_TEMPFAIL),
+	VB("RejectFailures no", reject_failures, 0),
+	VB("DryRun yes", dry_run, 1),
 	VB("SPFHeloCheck no", spf_helo_check, 0),
 	VB("SPFReceivedHeader off", spf_received_header, 0),
 	VB("SPFRejectFail yes", spf_reject_fail, 1),
@@ -493,6 +505,10 @@ static const struct err_case err_cases[] = {
 	    "DKIMMaxSignatures", "is out of range (1 to 50)" },
 	{ "DKIMMaxKeyBits text", "DKIMMaxKeyBits big\n", 1,
 	    "DKIMMaxKeyBits", "is not a number" },
+	{ "DMARCAllowDKIMDomains bad", "DMARCAllowDKIMDomains a..b\n", 1,
+	    "DMARCAllowDKIMDomains", "is not a domain name" },
+	{ "QuarantineAction bad", "QuarantineAction discard\n", 1,
+	    "QuarantineAction", "is not one of hold, header, accept" },
 	{ "bad SPFTempErrorAction", "SPFTempErrorAction reject\n", 1,
 	    "SPFTempErrorAction", "is not one of accept, tempfail" },
 	{ "bad SPFRejectFail", "SPFRejectFail maybe\n", 1,
