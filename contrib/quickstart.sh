@@ -13,7 +13,7 @@ BUILD_DEPS="build-essential autoconf automake pkg-config libmilter-dev
 	libunbound-dev libopendkim-dev libspf2-dev libopendmarc-dev
 	dns-root-data publicsuffix"
 TEST_DEPS="nsd ldnsutils opendkim-tools python3 python3-yaml postfix swaks m4
-	sendmail-cf"
+	sendmail-cf clang libclang-rt-14-dev"
 
 # apt_install PACKAGES - install what is missing, quietly
 apt_install() {
@@ -74,6 +74,8 @@ test)
 	apt_install $BUILD_DEPS $TEST_DEPS
 	build --enable-werror
 	make check || { test/summary.sh; exit 1; }
+	# Every parser under libFuzzer for a bounded time, regressions first.
+	make fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 	# The release tarball must build, pass the whole suite again under
 	# AddressSanitizer and UndefinedBehaviorSanitizer, and install cleanly.
 	if ! make distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-werror \

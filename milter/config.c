@@ -693,6 +693,9 @@ set_cidrs(const struct key *k, struct config *c, const char *v, char *err)
 	for (v += strspn(v, "," BLANKS); *v != '\0';
 	    v += strspn(v, "," BLANKS)) {
 		n = strcspn(v, "," BLANKS);
+		if (n >= sizeof(tok))	/* longer than any ADDR/PREFIX */
+			return bad(err, NULL, "\"%.*s...\" is not an IP "
+			    "address or network", QUOTELEN, v);
 		snprintf(tok, sizeof(tok), "%.*s", (int)n, v);
 		v += n;
 		if (strcasecmp(tok, "none") == 0)

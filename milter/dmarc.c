@@ -20,11 +20,17 @@ static struct dns	*dmarc_dns;
 static enum dmarc_mode	 dmarc_mode;
 static struct psl	*dmarc_psl;
 
+/* Records remembered per evaluation, for the DNSSEC state of the one used. */
+#define DMARC_MAX_FOUND	8
+
 /* dmarc_ctx - one evaluation's DNS state, handed to the callbacks */
 struct dmarc_ctx {
 	const struct dns_budget	*budget;
-	enum dns_security	 security;
+	enum dns_security	 security;	/* of every answer */
 	bool			 answered;
+	size_t			 nfound;	/* names where a record was */
+	char			 found[DMARC_MAX_FOUND][AM_MAX_DOMAIN + 8];
+	enum dns_security	 found_sec[DMARC_MAX_FOUND];
 };
 
 /* dmarc_result_str - RFC 8601 name of a result */
@@ -141,8 +147,10 @@ dmarc_lookup(void *arg, const char *name, struct dmarc_record *rec,
 		dns_answer_free(a);
 		return DMARC_LK_NONE;
 	default:
-		if (a->status == DNS_BOGUS)
+		if (a->status == DNS_BOGUS) {
 			x->security = DNS_SEC_BOGUS;
+			x->answered = true;
+		}
 		dns_answer_free(a);
 		return DMARC_LK_TEMPFAIL;
 	}
@@ -152,6 +160,10 @@ dmarc_lookup(void *arg, const char *name, struct dmarc_record *rec,
 	}
 	n = dmarc_txts(a, buf, AM_MAX_DNS_ANSWER, txts, lens);
 	st = dmarc_record_from_txt(txts, lens, n, rec, NULL, 0);
+	if (st == DMARC_LK_FOUND && x->nfound < DMARC_MAX_FOUND) {
+		snprintf(x->found[x->nfound], sizeof x->found[0], "%s", name);
+		x->found_sec[x->nfound++] = a->security;
+	}
 	free(buf);
 	dns_answer_free(a);
 	return st;
@@ -278,11 +290,37 @@ dmarc_policy_of(const struct dmarc_discovery *d, struct dmarc_outcome *out)
 
 	out->record = true;
 	out->rec = d->rec;
-	out->policy = d->applied;
+	/*
+	 * t=y: the Domain Owner is testing and asks that the policy not be
+	 * applied (RFC 9989 4.7 "t"): monitor only.  (d->applied holds the
+	 * one-step-softer reading, RFC 7489's pct=0, which we do not use.)
+	 */
+	out->policy = d->rec.t ? DMARC_P_NONE : d->policy;
 	out->policy_tag = (unsigned)d->source < 3 ? tags[d->source] : "p";
 	out->testing = d->rec.t;
 	snprintf(out->policy_domain, sizeof out->policy_domain, "%s",
 	    d->policy_domain);
+}
+
+/*
+ * dmarc_record_security - the DNSSEC state reported: that of the record
+ * applied when there is one (the other answers of the walk only looked
+ * for records above it), else of every answer that led to the result
+ */
+static enum dns_security
+dmarc_record_security(const struct dmarc_ctx *x,
+    const struct dmarc_outcome *out)
+{
+	char	 name[AM_MAX_DOMAIN + 8];
+	size_t	 i;
+
+	if (!out->record || x->security == DNS_SEC_BOGUS)
+		return x->security;
+	snprintf(name, sizeof name, "_dmarc.%s", out->policy_domain);
+	for (i = 0; i < x->nfound; i++)
+		if (strcasecmp(x->found[i], name) == 0)
+			return x->found_sec[i];
+	return x->security;
 }
 
 /* dmarc_evaluate - the DMARC outcome of IN into OUT */
@@ -290,10 +328,13 @@ void
 dmarc_evaluate(const struct dmarc_input *in, struct dmarc_outcome *out)
 {
 	struct dmarc_discovery	*d;
-	struct dmarc_ctx	 x = { in->budget, DNS_SEC_INDETERMINATE, false };
+	struct dmarc_ctx	 x;
 	enum dmarc_disc_status	 st;
 
 	memset(out, 0, sizeof *out);
+	memset(&x, 0, sizeof x);
+	x.budget = in->budget;
+	x.security = DNS_SEC_INDETERMINATE;
 	out->evaluated = true;
 	out->security = DNS_SEC_INDETERMINATE;
 	out->discovery = dmarc_mode == DMARC_MODE_7489 ? "psl" : "treewalk";
@@ -326,6 +367,6 @@ dmarc_evaluate(const struct dmarc_input *in, struct dmarc_outcome *out)
 	}
 	out->queries = d->queries;
 	if (x.answered)
-		out->security = x.security;
+		out->security = dmarc_record_security(&x, out);
 	free(d);
 }

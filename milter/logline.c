@@ -75,12 +75,40 @@ dkim_fields(char *out, size_t outlen, const struct msg *m)
 		    m->dkim_res.nsigs - m->dkim_res.n);
 }
 
+/* dmarc_fields - " dmarc=R [policy=P[(sp|np)] dis=D align=A [override=O]]" */
+static void
+dmarc_fields(char *out, size_t outlen, const struct msg *m)
+{
+	const struct dmarc_outcome *o = &m->dmarc;
+	const char *align;
+	size_t	 n;
+
+	if (!o->evaluated) {
+		snprintf(out, outlen, " dmarc=-");
+		return;
+	}
+	n = (size_t)snprintf(out, outlen, " dmarc=%s",
+	    dmarc_result_str(o->result));
+	if (!o->record || n >= outlen)
+		return;
+	align = o->dkim_aligned && o->spf_aligned ? "dkim+spf" :
+	    o->dkim_aligned ? "dkim" : o->spf_aligned ? "spf" : "none";
+	n += (size_t)snprintf(out + n, outlen - n, " policy=%s%s%s%s dis=%s "
+	    "align=%s", dmarc_policy_name(o->policy),
+	    strcmp(o->policy_tag, "p") != 0 ? "(" : "",
+	    strcmp(o->policy_tag, "p") != 0 ? o->policy_tag : "",
+	    strcmp(o->policy_tag, "p") != 0 ? ")" : "",
+	    m->disposition != NULL ? m->disposition : "none", align);
+	if (m->override != NULL && n < outlen)
+		snprintf(out + n, outlen - n, " override=%s", m->override);
+}
+
 /* log_message - the line for message M of session CN */
 void
 log_message(const struct conn *cn, const struct msg *m)
 {
 	char	 helo[AM_LOG_FIELD + 1], from[AM_LOG_FIELD + 1];
-	char	 hfrom[AM_LOG_FIELD + 1], spf[512], dkim[2048];
+	char	 hfrom[AM_LOG_FIELD + 1], spf[512], dkim[2048], dmarc[256];
 	const char *id = m->queue_id[0] ? m->queue_id : "NOQUEUE";
 	const char *ip = cn->client_ip[0] ? cn->client_ip : "-";
 	const char *skip = m->skip == SKIP_INTERNAL ? "internal" :
@@ -96,10 +124,11 @@ log_message(const struct conn *cn, const struct msg *m)
 	}
 	spf_fields(spf, sizeof spf, m);
 	dkim_fields(dkim, sizeof dkim, m);
-	log_info("%s: client=%s helo=%s mailfrom=%s from=%s%s%s "
-	    "dmarc=- ar_removed=%u action=%s ms=%u", id, ip,
+	dmarc_fields(dmarc, sizeof dmarc, m);
+	log_info("%s: client=%s helo=%s mailfrom=%s from=%s%s%s%s "
+	    "ar_removed=%u action=%s ms=%u", id, ip,
 	    field(helo, sizeof helo, cn->helo),
 	    field(from, sizeof from, m->mailfrom_domain),
-	    field(hfrom, sizeof hfrom, m->from_domain), spf, dkim,
+	    field(hfrom, sizeof hfrom, m->from_domain), spf, dkim, dmarc,
 	    m->ar_removed, m->action, msg_elapsed_ms(m));
 }

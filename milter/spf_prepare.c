@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "spf_grammar.h"	/* the caps */
 #include "spf_prepare.h"
 
 /* out - the output being built */
@@ -39,6 +40,20 @@ out_str(struct out *o, const char *s)
 	out_put(o, s, strlen(s));
 }
 
+/* out_macros - the macro-expands written: each '%' and the byte after it */
+static size_t
+out_macros(const struct out *o)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < o->len; i++)
+		if (o->p[i] == '%') {
+			n++;
+			i++;
+		}
+	return n;
+}
+
 /* term_is - does the term (after its qualifier) start with NAME and then END? */
 static bool
 term_is(const char *t, size_t len, const char *name, const char *ends)
@@ -64,22 +79,36 @@ cidr_split(const char *t, size_t len)
 	return i;
 }
 
-/* cidr_lengths - parse "/N", "//M" or "/N//M"; -1 where absent */
+/* cidr_num - the digits at (C, LEN) as a number (at most 3 of them) */
+static int
+cidr_num(const char *c, size_t len)
+{
+	size_t i;
+	int v = 0;
+
+	for (i = 0; i < len && i < 3 && c[i] >= '0' && c[i] <= '9'; i++)
+		v = v * 10 + (c[i] - '0');
+	return v;
+}
+
+/* cidr_lengths - parse "/N", "//M" or "/N//M" of (C, LEN); -1 where absent */
 static void
 cidr_lengths(const char *c, size_t len, int *v4, int *v6)
 {
-	const char *dd;
+	size_t dd;
 
 	*v4 = *v6 = -1;
 	if (len == 0)
 		return;
-	dd = len >= 2 ? strstr(c, "//") : NULL;
-	if (dd != NULL && (size_t)(dd - c) < len) {
-		*v6 = atoi(dd + 2);
-		if (dd != c)
-			*v4 = atoi(c + 1);
+	for (dd = 0; dd + 1 < len; dd++)
+		if (c[dd] == '/' && c[dd + 1] == '/')
+			break;
+	if (dd + 1 < len) {
+		*v6 = cidr_num(c + dd + 2, len - dd - 2);
+		if (dd > 0)
+			*v4 = cidr_num(c + 1, dd - 1);
 	} else
-		*v4 = atoi(c + 1);
+		*v4 = cidr_num(c + 1, len - 1);
 }
 
 /* put_cidr - "/N", "//M" as given, zero lengths dropped */
@@ -135,7 +164,8 @@ put_ipmech(struct out *o, const char *q, const char *t, size_t len,
 	const char *slash = memchr(t, '/', len);
 
 	out_str(o, " ");
-	if (slash == NULL || atoi(slash + 1) != 0) {
+	if (slash == NULL || cidr_num(slash + 1, len - (size_t)(slash - t) -
+	    1) != 0) {
 		out_str(o, q);
 		out_put(o, t, len);
 		return;
@@ -225,5 +255,7 @@ spf_prepare(const char *rec, size_t len, int family, char *out,
 		out_str(&o, " ");
 		out_put(&o, redirect, rlen);
 	}
-	return !o.full;
+	/* The rewrites add length and "%{d}"s: stay within the grammar's caps. */
+	return !o.full && o.len <= SPF_GRAMMAR_MAX_LEN &&
+	    out_macros(&o) <= SPF_GRAMMAR_MAX_MACROS;
 }

@@ -62,6 +62,13 @@ am_dns_start() {
 		exit 99
 	}
 	cp "$am_dnsdir/authmilter-dns.conf" "$T/dns.conf"
+	# The rest of the name space: an empty root that says NXDOMAIN, so
+	# walks up to a TLD (DMARC) end as on the Internet, and no test
+	# query leaves the machine.
+	: >"$T/root.data"
+	"$top_builddir/test/spf/zonesrv" -a 127.0.0.1 \
+	    -p $((am_dnsport + 2)) -f "$T/root.data" >"$T/root.log" 2>&1 &
+	am_pids="$am_pids $!"
 }
 
 # am_config FILE [LINES...] - a test config for the daemon; a LINE whose
@@ -80,9 +87,7 @@ am_config() {
 		done
 		if [ -f "$T/dns.conf" ]; then
 			cat "$T/dns.conf"
-			# Everything else asks the test server too, which refuses
-			# it: no test query leaves the machine.
-			echo "DNSStubZone . 127.0.0.1@$am_dnsport"
+			echo "DNSStubZone . 127.0.0.1@$((am_dnsport + 2))"
 		fi
 		for l in "$@"; do echo "$l"; done
 	} >"$f"

@@ -17,7 +17,7 @@
 . "${top_srcdir:-.}/test/lib.sh"
 
 # Flip to 1 when the daemon enforces DMARC policies.
-DMARC_READY=0
+DMARC_READY=1
 
 P="$top_srcdir/test/postfix"
 
