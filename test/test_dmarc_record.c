@@ -1251,6 +1251,71 @@ test_opendmarc(void)
 	}
 }
 
+/*
+ * Where the two parsers differ, and why ours is right (RFC 9989 unless
+ * said otherwise).  Each row is checked on both sides, so the list stays
+ * true; the test prints it.
+ */
+struct xdiff {
+	const char	*rec;
+	bool		 ours_ok;	/* dmarc_record_parse() */
+	enum dmarc_policy ours_p;
+	bool		 odm_ok;	/* DMARC_PARSE_OKAY */
+	int		 odm_p;		/* when odm_ok */
+	const char	*why;
+};
+
+static const struct xdiff xdiffs[] = {
+	{ "v=DMARC1; p=r", true, DMARC_P_INVALID, true,
+	    DMARC_RECORD_P_REJECT, "libopendmarc prefix-matches values: "
+	    "p=r is reject; 4.8 allows only the whole words" },
+	{ "v=dmarc1; p=reject", false, DMARC_P_ABSENT, true,
+	    DMARC_RECORD_P_REJECT, "v's value is the case-sensitive "
+	    "%s\"DMARC1\" (4.8); libopendmarc ignores case" },
+	{ "v=DMARC1; p=reject; p=none", false, DMARC_P_ABSENT, true,
+	    DMARC_RECORD_P_NONE, "a tag given twice makes the tag-list "
+	    "invalid (RFC 6376 3.2, imported by 4.7); libopendmarc lets the "
+	    "last one win" },
+	{ "v=DMARC1; p=bogus; rua=mailto:a@example.com", true,
+	    DMARC_P_INVALID, false, 0, "an invalid p with a valid rua is "
+	    "p=none (4.10.1); libopendmarc refuses the whole record" },
+	{ "v=DMARC1; p=reject; pct=101", true, DMARC_P_REJECT, false, 0,
+	    "pct is historic in RFC 9989 and ignored; libopendmarc refuses "
+	    "the record over it" },
+};
+
+/* test_opendmarc_diff - the documented differences, on both sides */
+static void
+test_opendmarc_diff(void)
+{
+	struct dmarc_record	 r;
+	DMARC_POLICY_T		*ctx;
+	size_t			 i;
+	bool			 ok;
+	int			 v = 0;
+
+	for (i = 0; i < sizeof(xdiffs) / sizeof(xdiffs[0]); i++) {
+		const struct xdiff *x = &xdiffs[i];
+
+		ok = dmarc_record_parse(x->rec, strlen(x->rec), &r, NULL, 0);
+		CHECK(ok == x->ours_ok, "ours %s: ok=%d", x->rec, ok);
+		if (ok)
+			CHECK_INT(r.p, x->ours_p, x->rec);
+		if ((ctx = opendmarc_policy_connect_init((u_char *)"192.0.2.1",
+		    0)) == NULL)
+			abort();
+		ok = opendmarc_policy_parse_dmarc(ctx, (u_char *)"example.com",
+		    (u_char *)x->rec) == DMARC_PARSE_OKAY;
+		CHECK(ok == x->odm_ok, "libopendmarc %s: ok=%d", x->rec, ok);
+		if (ok) {
+			(void)opendmarc_policy_fetch_p(ctx, &v);
+			CHECK_INT(v, x->odm_p, x->rec);
+		}
+		(void)opendmarc_policy_connect_shutdown(ctx);
+		printf("differs: \"%s\": %s\n", x->rec, x->why);
+	}
+}
+
 /* ------------------------------------------------------------ random */
 
 static uint32_t	rnd_state = 2463534242u;
@@ -1385,6 +1450,7 @@ main(void)
 	test_7489(l);
 	psl_free(l);
 	test_opendmarc();
+	test_opendmarc_diff();
 	test_random_records();
 	test_random_walks();
 	return check_done("test_dmarc_record");
