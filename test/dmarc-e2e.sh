@@ -148,6 +148,14 @@ expect_grep "DryRun: A-R still says what would be done" "dmarc=fail \(p=reject s
 expect_grep "DryRun: logs what it would have done" "dry: dry run: would reject \(DMARC: the policy of dmarc.example rejects this message\)" "$T/am.log"
 am_stop
 
+# -- the RFC 7489 mode: the Public Suffix List decides the organization ---
+am_config "$T/psl.conf" "$base" "DMARCMode rfc7489"
+am_start "$T/psl.conf" || exit 1
+send psl43 192.0.2.10 a@mail.mega.bank.example "$T/b43.eml"
+expect_grep "rfc7489: the PSL makes bank.example the org: mega aligns" "dmarc=pass \(p=quarantine sp=quarantine dis=none; dnssec=secure\) header.from=giant.bank.example" "$T/psl43.u"
+expect_grep "rfc7489: the log names the discovery" "psl43: .* dmarc=pass" "$T/am.log"
+am_stop
+
 am_config "$T/acc.conf" "$base" "QuarantineAction accept"
 am_start "$T/acc.conf" || exit 1
 send qaccept 198.51.100.7 a@sub.dmarc.example "$T/sub.eml"
