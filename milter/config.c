@@ -503,43 +503,40 @@ set_bool(const struct key *k, struct config *c, const char *v, char *err)
 	return bad(err, v, "is not yes or no");
 }
 
-/* set_octal - a file mode: octal digits, at most K->max */
+/* set_number - digits in BASE (8 or 10), within K->min..K->max */
 static bool
-set_octal(const struct key *k, struct config *c, const char *v, char *err)
+set_number(const struct key *k, struct config *c, const char *v, char *err,
+    int base)
 {
 	unsigned *dst = field(k, c);
 	const char *p = v;
 	uint64_t n;
 	int r;
 
-	r = parse_uint(&p, 8, &n);
+	r = parse_uint(&p, base, &n);
 	if (r < 0 || *p != '\0')
-		return bad(err, v, "is not an octal mode (digits 0-7, "
-		    "e.g. 0660)");
+		return bad(err, v, base == 8 ? "is not an octal mode (digits "
+		    "0-7, e.g. 0660)" : "is not a number");
 	if (r > 0 || n < k->min || n > k->max)
-		return bad(err, v, "is out of range (%#o to %#o)", k->min,
-		    k->max);
+		return base == 8 ? bad(err, v, "is out of range (%#o to %#o)",
+		    k->min, k->max) : bad(err, v, "is out of range (%u to %u)",
+		    k->min, k->max);
 	*dst = (unsigned)n;
 	return true;
+}
+
+/* set_octal - a file mode: octal digits, at most K->max */
+static bool
+set_octal(const struct key *k, struct config *c, const char *v, char *err)
+{
+	return set_number(k, c, v, err, 8);
 }
 
 /* set_uint - a decimal number within K->min..K->max */
 static bool
 set_uint(const struct key *k, struct config *c, const char *v, char *err)
 {
-	unsigned *dst = field(k, c);
-	const char *p = v;
-	uint64_t n;
-	int r;
-
-	r = parse_uint(&p, 10, &n);
-	if (r < 0 || *p != '\0')
-		return bad(err, v, "is not a number");
-	if (r > 0 || n < k->min || n > k->max)
-		return bad(err, v, "is out of range (%u to %u)", k->min,
-		    k->max);
-	*dst = (unsigned)n;
-	return true;
+	return set_number(k, c, v, err, 10);
 }
 
 /* set_duration - N, Ns or Nms, within K->min..K->max milliseconds */
