@@ -13,7 +13,7 @@ BUILD_DEPS="build-essential autoconf automake pkg-config libmilter-dev
 	libunbound-dev libopendkim-dev libspf2-dev libopendmarc-dev
 	dns-root-data publicsuffix"
 TEST_DEPS="nsd ldnsutils opendkim-tools python3 python3-yaml postfix swaks m4
-	sendmail-cf clang libclang-rt-14-dev"
+	sendmail-cf clang libclang-rt-14-dev valgrind"
 
 # apt_install PACKAGES - install what is missing, quietly
 apt_install() {
@@ -76,6 +76,8 @@ test)
 	make check || { test/summary.sh; exit 1; }
 	# Every parser under libFuzzer for a bounded time, regressions first.
 	make fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+	# The end-to-end tests again with the daemon under valgrind memcheck.
+	make memcheck
 	# The release tarball must build, pass the whole suite again under
 	# AddressSanitizer and UndefinedBehaviorSanitizer, and install cleanly.
 	if ! make distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-werror \

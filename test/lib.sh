@@ -98,13 +98,24 @@ am_config() {
 am_start() {
 	touch "$T/am.log"
 	started=$(grep -c ": started:" "$T/am.log")
-	"$AM_BIN" -f -c "$1" >>"$T/am.log" 2>&1 &
+	# AM_VALGRIND=1: the daemon under memcheck (make memcheck)
+	if [ -n "${AM_VALGRIND:-}" ]; then
+		am_wait=1200
+		valgrind -q --vgdb=no --leak-check=full \
+		    --errors-for-leak-kinds=definite \
+		    --show-leak-kinds=definite --log-file="$T/valgrind.%p.log" \
+		    "$(cd "$(dirname "$AM_BIN")" && pwd)/$(basename "$AM_BIN")" \
+		    -f -c "$1" >>"$T/am.log" 2>&1 &
+	else
+		am_wait=100
+		"$AM_BIN" -f -c "$1" >>"$T/am.log" 2>&1 &
+	fi
 	am_pid=$!
 	am_pids="$am_pids $am_pid"
 	n=0
 	# Ready once it logs "started" (a stale socket file may already exist).
 	until [ "$(grep -c ": started:" "$T/am.log")" -gt "$started" ]; do
-		if ! kill -0 "$am_pid" 2>/dev/null || [ $n -ge 100 ]; then
+		if ! kill -0 "$am_pid" 2>/dev/null || [ $n -ge $am_wait ]; then
 			echo "authmilter did not start:"; cat "$T/am.log"
 			return 1
 		fi
@@ -161,9 +172,24 @@ am_sanitizer_check() {
 	fi
 }
 
+# am_valgrind_check - memcheck found no error and no definite leak
+am_valgrind_check() {
+	[ -n "${AM_VALGRIND:-}" ] || return 0
+	for p in $am_pids; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	if cat "$T"/valgrind.*.log 2>/dev/null | grep -q .; then
+		for f in "$T"/valgrind.*.log; do
+			[ -s "$f" ] && not_ok "memcheck report $(basename "$f")" "$f"
+		done
+	else
+		ok "memcheck: no error, no definite leak"
+	fi
+}
+
 # am_done - the summary line and the exit status
 am_done() {
 	am_sanitizer_check
+	am_valgrind_check
 	echo "$am_name: $am_passed passed, $am_failed failed"
 	[ "$am_failed" -eq 0 ]
 }
