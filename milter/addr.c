@@ -174,6 +174,21 @@ text(const struct cur *c, bool (*is)(int))
 	return utf8(c);
 }
 
+/*
+ * text_kept - text() for text that goes to B; where nothing is kept (B is
+ * NULL: display names, comments, obs-route) any other byte >= 0x80 counts
+ * as one character too.  Legacy 8-bit charsets there ("J\xf6rg <a@b>")
+ * are common and cannot move the author domain; refusing them made the
+ * whole From unparsable, a DMARC permerror that p=reject never applied to.
+ */
+static size_t
+text_kept(const struct cur *c, bool (*is)(int), const struct buf *b)
+{
+	size_t	n = text(c, is);
+
+	return n == 0 && b == NULL && peek(c, 0) >= 0x80 ? 1 : n;
+}
+
 /* take - move N bytes from the cursor to B, noting what does not fit */
 static void
 take(struct cur *c, struct buf *b, size_t n)
@@ -276,7 +291,7 @@ comment(struct cur *c)
 			c->off++;
 		} else if (fws(c, NULL) || quoted_pair(c, NULL))
 			continue;
-		else if ((n = text(c, is_ctext)) > 0)
+		else if ((n = text_kept(c, is_ctext, NULL)) > 0)
 			c->off += n;
 		else
 			return back(c, NULL, &m);
@@ -306,7 +321,7 @@ quoted_pair(struct cur *c, struct buf *b)
 	if (peek(c, 0) != '\\')
 		return false;
 	c->off++;
-	if ((n = text(c, is_qpchar)) == 0) {
+	if ((n = text_kept(c, is_qpchar, b)) == 0) {
 		c->off--;
 		return false;
 	}
@@ -332,7 +347,7 @@ quoted_string(struct cur *c, struct buf *b)
 	while (peek(c, 0) != '"') {
 		if (fws(c, b) || quoted_pair(c, b))
 			continue;
-		if ((n = text(c, is_qtext)) == 0)
+		if ((n = text_kept(c, is_qtext, b)) == 0)
 			return back(c, b, &m);
 		take(c, b, n);
 	}
@@ -349,7 +364,7 @@ atom(struct cur *c, struct buf *b)
 	size_t		n, k = 0;
 
 	cfws(c);
-	while ((n = text(c, is_atext)) > 0) {
+	while ((n = text_kept(c, is_atext, b)) > 0) {
 		take(c, b, n);
 		k++;
 	}

@@ -31,9 +31,12 @@
  *   CFWS          = folding white space and comments, nested to any depth
  *                   (counted, not recursed into), with quoted-pairs.
  *   UTF-8 (RFC 6532) is taken wherever atext, qtext, ctext, dtext or a
- *   quoted-pair is; a byte >= 0x80 that is not part of a well-formed
- *   UTF-8 character (RFC 3629: no overlong forms, no surrogates, nothing
- *   past U+10FFFF) is a syntax error, wherever it is.
+ *   quoted-pair is.  In the local part and the domain, a byte >= 0x80
+ *   that is not part of a well-formed UTF-8 character (RFC 3629: no
+ *   overlong forms, no surrogates, nothing past U+10FFFF) is a syntax
+ *   error; in display names and comments, whose text we never keep, it is
+ *   taken as one octet (raw Latin-1 names are common, and refusing them
+ *   would turn a DMARC fail into an accepted permerror).
  *
  * Decisions (beyond the RFC)
  *   - A NUL byte anywhere, a CR not followed by LF, or a line break not

@@ -183,6 +183,13 @@ open_socket(const struct config *c, const struct passwd *pw)
 		fatal("Socket %s: not usable", c->socket);
 	if (milter_register() != 0)
 		fatal("smfi_register failed");
+	/*
+	 * libmilter drops a session whose packet is over 64 KB by default:
+	 * one header line that long (Postfix passes up to its
+	 * header_size_limit, 100 KB) would end in the MTA's milter default
+	 * action, a tempfail, on every retry.  256 KB holds any of them.
+	 */
+	(void)smfi_setmaxdatasize(256 * 1024 - 1);
 	/* true: remove a stale unix socket (none is live, checked above) */
 	if (smfi_opensocket(true) != MI_SUCCESS)
 		fatal("cannot open socket %s", c->socket);

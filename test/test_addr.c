@@ -241,9 +241,14 @@ static const struct row rows[] = {
 	    false },
 	{ "a@example.com\xe4\xbd", 0, ADDR_SYNTAX, 0, { NULL }, NULL,
 	    false },
-	{ "(\xe9t\xe9) a@example.com", 0, ADDR_SYNTAX, 0, { NULL }, NULL,
+	/* ... except where nothing is kept: legacy 8-bit display names */
+	{ "(\xe9t\xe9) a@example.com", 0, ADDR_OK, 1, { "example.com" }, "a",
 	    false },
-	{ "\"M\xfcller\" <a@example.com>", 0, ADDR_SYNTAX, 0, { NULL },
+	{ "\"M\xfcller\" <a@example.com>", 0, ADDR_OK, 1, { "example.com" },
+	    "a", false },
+	{ "J\xf6rg <a@example.com>", 0, ADDR_OK, 1, { "example.com" }, "a",
+	    false },
+	{ "\xff a@example.com <a@example.com>", 0, ADDR_SYNTAX, 0, { NULL },
 	    NULL, false },
 	{ "a@[\x80]", 0, ADDR_SYNTAX, 0, { NULL }, NULL, false },
 	/* NUL bytes */
