@@ -41,6 +41,7 @@
 #include "dns.h"
 #include "log.h"
 #include "milter.h"
+#include "sockopt.h"
 #include "spf.h"
 #include "version.h"
 
@@ -193,6 +194,10 @@ open_socket(const struct config *c, const struct passwd *pw)
 	/* true: remove a stale unix socket (none is live, checked above) */
 	if (smfi_opensocket(true) != MI_SUCCESS)
 		fatal("cannot open socket %s", c->socket);
+	/* inet: no Nagle stall between libmilter's small writes */
+	if (strncmp(c->socket, "inet", 4) == 0 && sockopt_nodelay() < 1)
+		log_warn("Socket %s: cannot set TCP_NODELAY: replies may "
+		    "wait for the MTA's delayed acknowledgements", c->socket);
 	socket_perms(c, pw);
 }
 

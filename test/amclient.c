@@ -21,6 +21,14 @@
  * header and body chunk carries the end-of-header and end-of-message
  * macros.  Header values keep their folding as "\n" + the next line;
  * body lines end in CR LF, in chunks of at most MILTER_CHUNK_SIZE.
+ * By default the commands that need no reply are queued and written
+ * together (up to 64 KB), with TCP_NODELAY on inet sockets.  -P writes
+ * as Postfix does: Nagle's algorithm on, a write when a reply is awaited
+ * or 4 KB are queued, and one at the end of the DATA stage (the SMTP
+ * server's last write before the cleanup server takes over the session);
+ * delayed acknowledgements stay on, as on every socket.  A milter that
+ * leaves a small write unanswered, or splits its own replies into small
+ * writes without TCP_NODELAY, then shows the stall it would show Postfix.
  *
  * Ownership: each thread owns one struct sess, whose buffers serve
  * session after session, and each session writes only its own struct
@@ -61,6 +69,7 @@
 
 #define MAX_REPLY	(1024 * 1024)	/* cap on one reply payload */
 #define FLUSH_AT	(64 * 1024)	/* write unanswered commands */
+#define PF_FLUSH_AT	4096		/* -P: Postfix's VSTREAM_BUFSIZE */
 #define CLIENT_PORT	25		/* sent with the connect command */
 #define NOPKT		SIZE_MAX	/* no SMFIC_MACRO packet open */
 #define MACRO_STAGES	7		/* macro lists in optneg: 0..6 */
@@ -609,7 +618,8 @@ step(struct sess *s, uint32_t nrflag)
 	int v;
 
 	if (s->pflags & nrflag)
-		return s->out.len >= FLUSH_AT ? flush(s) : 0;
+		return s->out.len >= (s->o->pfwrites ? PF_FLUSH_AT :
+		    FLUSH_AT) ? flush(s) : 0;
 	if (flush(s) == -1 || (v = await(s, 0)) == -1)
 		return -1;
 	if (v == SMFIR_SKIP) {
@@ -679,8 +689,15 @@ envelope(struct sess *s)
 		if ((r = event(s, SMFIC_RCPT, MAC_QID, SMFIP_NORCPT,
 		    SMFIP_NR_RCPT, s->rcpt[i])) != 0)
 			return r;
-	return event(s, SMFIC_DATA, MAC_QID, SMFIP_NODATA, SMFIP_NR_DATA,
-	    NULL);
+	if ((r = event(s, SMFIC_DATA, MAC_QID, SMFIP_NODATA, SMFIP_NR_DATA,
+	    NULL)) != 0)
+		return r;
+	/*
+	 * -P: in Postfix the SMTP server sends up to DATA and the cleanup
+	 * server the content, so what DATA left unanswered (its macros when
+	 * the milter negotiated SMFIP_NODATA) goes out in a write of its own.
+	 */
+	return s->o->pfwrites ? flush(s) : 0;
 }
 
 /* headers - every header, then end of headers */
@@ -841,7 +858,7 @@ sess_connect(struct sess *s)
 	if (connect(s->fd, (const struct sockaddr *)&o->sa, o->salen) == -1)
 		return fail(s, errno == EINPROGRESS || errno == EAGAIN ?
 		    ETIMEDOUT : errno, "connect %s", o->sockspec);
-	if (o->sa.ss_family != AF_UNIX)
+	if (o->sa.ss_family != AF_UNIX && !o->pfwrites)
 		(void)setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof(one));
 	if ((fl = fcntl(s->fd, F_GETFL)) == -1 ||

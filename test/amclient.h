@@ -70,6 +70,7 @@ struct amc_opts {
 	long long	 abort_at;	/* -A; -1 when off */
 	long long	 disc_at;	/* -D; -1 when off */
 	int		 verbose;	/* per-session output, no summary */
+	int		 pfwrites;	/* -P: write each packet, Nagle on */
 	struct amc_message *msg;
 	size_t		 nmsg;
 };

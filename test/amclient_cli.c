@@ -409,7 +409,7 @@ usage(void)
 	    "\t[-f MAILFROM] [-r RCPT]... [-m NAME=VALUE]... "
 	    "[-n CONCURRENCY]\n"
 	    "\t[-N TOTAL_SESSIONS] [-t TIMEOUT_SEC] [-A BYTES] [-D BYTES] "
-	    "[-q]\n\tMESSAGE.eml...\n"
+	    "[-P] [-q]\n\tMESSAGE.eml...\n"
 	    "SOCKET is unix:/path or inet:PORT@HOST\n");
 	exit(2);
 }
@@ -529,6 +529,9 @@ option(struct amc_opts *o, int ch, char *arg)
 	case 'n':
 		o->conc = number(arg, 1, MAX_THREADS, ch);
 		break;
+	case 'P':
+		o->pfwrites = 1;
+		break;
 	case 'q':
 		o->verbose = -1;
 		break;
@@ -565,7 +568,7 @@ amc_parse_args(struct amc_opts *o, int argc, char **argv)
 	o->conc = 1;
 	o->timeout = 60;
 	o->abort_at = o->disc_at = -1;
-	while ((ch = getopt(argc, argv, "A:c:D:e:f:H:m:N:n:qr:s:t:")) != -1)
+	while ((ch = getopt(argc, argv, "A:c:D:e:f:H:m:N:n:Pqr:s:t:")) != -1)
 		option(o, ch, optarg);
 	if (o->sockspec == NULL || optind >= argc)
 		usage();
