@@ -33,4 +33,12 @@
 /* Largest DNS answer handed on (RFC 6891 EDNS0 payload; TCP max 65535). */
 #define AM_MAX_DNS_ANSWER	65535
 
+/*
+ * Answer cache in front of libunbound (dns.c): slots, and the largest
+ * answer kept (packet + records).  At most 4096 * 4 KB = 16 MB even when
+ * every slot holds a large answer; a larger answer is simply not cached.
+ */
+#define AM_DNS_CACHE_SLOTS	4096
+#define AM_DNS_CACHE_MAX_ENTRY	4096
+
 #endif /* AM_CAPS_H */

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +18,52 @@
 #include "dns.h"
 #include "log.h"
 
+#define CACHE_LOCKS	64	/* slot i is under lock i % CACHE_LOCKS */
+#define BOGUS_TTL	60	/* libunbound's val-bogus-ttl */
+#define MAX_TTL		86400	/* libunbound's cache-max-ttl */
+
+/*
+ * One answer as dns.c keeps it: made once from libunbound's result,
+ * immutable after, shared by reference between the cache and the answers
+ * handed out.  The records and the packet follow the struct in the same
+ * allocation.
+ */
+struct dns_entry {
+	atomic_int	 refs;
+	int		 type;
+	char		 key[AM_MAX_DOMAIN + 2];	/* lower case, no final dot */
+	time_t		 born;		/* CLOCK_MONOTONIC seconds */
+	unsigned	 ttl;		/* as libunbound gave it */
+	bool		 cached;	/* in the cache (else answered once) */
+	enum dns_status	 status;
+	enum dns_security security;
+	int		 rcode;
+	size_t		 count;
+	const unsigned char **rdata;
+	size_t		*rdlen;
+	const unsigned char *wire;
+	size_t		 wirelen;
+	char		 why_bogus[256];
+};
+
+/* A prefetch in flight: what its answer is cached as */
+struct dns_pending {
+	struct dns	*d;
+	int		 type;
+	char		 key[AM_MAX_DOMAIN + 2];
+	struct dns_pending *prev, *next;
+};
+
 struct dns {
 	struct ub_ctx	*ctx;
 	pthread_t	 pump;
 	int		 wake[2];	/* pipe: written to stop the pump */
 	unsigned	 timeout_ms;
+	pthread_mutex_t	 lock[CACHE_LOCKS];
+	struct dns_entry *slot[AM_DNS_CACHE_SLOTS];
+	atomic_ulong	 hits, misses, entries;
+	pthread_mutex_t	 plock;		/* pending */
+	struct dns_pending *pending;	/* prefetches in flight */
 };
 
 /*
@@ -130,6 +173,182 @@ dns_budget_left_ms(const struct dns_budget *b)
 	return ts_diff_ms(&b->deadline, &now);
 }
 
+/* ------------------------------------------------------ answer cache */
+
+/* mono_sec - CLOCK_MONOTONIC in seconds */
+static time_t
+mono_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ts.tv_sec;
+}
+
+/* cache_key - NAME in lower case without its final dot; false if unusable */
+static bool
+cache_key(const char *name, char key[AM_MAX_DOMAIN + 2])
+{
+	size_t	 i, n = strlen(name);
+
+	if (n == 0 || n > AM_MAX_DOMAIN + 1)
+		return false;
+	if (n > 1 && name[n - 1] == '.')
+		n--;
+	for (i = 0; i < n; i++)
+		key[i] = (name[i] >= 'A' && name[i] <= 'Z') ?
+		    (char)(name[i] - 'A' + 'a') : name[i];
+	key[n] = '\0';
+	return true;
+}
+
+/* cache_slot - the slot of KEY/TYPE (FNV-1a) */
+static size_t
+cache_slot(const char *key, int type)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)type;
+
+	for (; *key != '\0'; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h % AM_DNS_CACHE_SLOTS;
+}
+
+/* entry_unref - drop one reference to E; free it at zero */
+static void
+entry_unref(struct dns_entry *e)
+{
+	if (e != NULL && atomic_fetch_sub(&e->refs, 1) == 1)
+		free(e);
+}
+
+/* entry_left - E's TTL left at NOW */
+static unsigned
+entry_left(const struct dns_entry *e, time_t now)
+{
+	time_t age = now - e->born;
+
+	return age < 0 ? e->ttl : age >= (time_t)e->ttl ? 0 :
+	    e->ttl - (unsigned)age;
+}
+
+/* cache_get - a referenced live entry for KEY/TYPE, or NULL */
+static struct dns_entry *
+cache_get(struct dns *d, const char *key, int type)
+{
+	struct dns_entry *e, *stale = NULL;
+	size_t	 i = cache_slot(key, type);
+
+	pthread_mutex_lock(&d->lock[i % CACHE_LOCKS]);
+	e = d->slot[i];
+	if (e != NULL && (e->type != type || strcmp(e->key, key) != 0))
+		e = NULL;
+	else if (e != NULL && entry_left(e, mono_sec()) == 0) {
+		stale = e;	/* the cache's reference, dropped below */
+		d->slot[i] = e = NULL;
+		atomic_fetch_sub(&d->entries, 1);
+	} else if (e != NULL)
+		atomic_fetch_add(&e->refs, 1);
+	pthread_mutex_unlock(&d->lock[i % CACHE_LOCKS]);
+	entry_unref(stale);
+	atomic_fetch_add(e != NULL ? &d->hits : &d->misses, 1);
+	return e;
+}
+
+/* cache_put - keep E (a reference of its own) in its slot, if worth it */
+static void
+cache_put(struct dns *d, struct dns_entry *e)
+{
+	struct dns_entry *old;
+	size_t	 i;
+
+	if (!e->cached)
+		return;
+	i = cache_slot(e->key, e->type);
+	atomic_fetch_add(&e->refs, 1);
+	pthread_mutex_lock(&d->lock[i % CACHE_LOCKS]);
+	old = d->slot[i];
+	d->slot[i] = e;
+	pthread_mutex_unlock(&d->lock[i % CACHE_LOCKS]);
+	if (old == NULL)
+		atomic_fetch_add(&d->entries, 1);
+	entry_unref(old);
+}
+
+/* entry_new - E for KEY/TYPE from libunbound's result R (freed here) */
+static struct dns_entry *
+entry_new(const char *key, int type, struct ub_result *r)
+{
+	struct dns_entry *e;
+	enum dns_status	 st;
+	size_t	 n = 0, i, data = 0, wirelen = 0, size;
+	unsigned char *p;
+
+	st = dns_classify(r->rcode, r->havedata, r->nxdomain, r->secure,
+	    r->bogus);
+	/* Never expose data that failed validation; records only if OK. */
+	if (st != DNS_BOGUS && r->answer_packet != NULL &&
+	    r->answer_len > 0 && (size_t)r->answer_len <= AM_MAX_DNS_ANSWER)
+		wirelen = (size_t)r->answer_len;
+	if (st == DNS_OK)
+		for (; r->data[n] != NULL; n++)
+			data += r->len[n] > 0 ? (size_t)r->len[n] : 0;
+	size = sizeof *e + n * (sizeof *e->rdata + sizeof *e->rdlen) +
+	    data + wirelen;
+	if ((e = calloc(1, size)) == NULL) {
+		ub_resolve_free(r);
+		return NULL;
+	}
+	atomic_init(&e->refs, 1);
+	e->type = type;
+	snprintf(e->key, sizeof e->key, "%s", key);
+	e->born = mono_sec();
+	e->status = st;
+	e->rcode = r->rcode;
+	e->ttl = r->ttl > 0 ? (unsigned)r->ttl : 0;
+	e->security = r->bogus ? DNS_SEC_BOGUS :
+	    r->secure ? DNS_SEC_SECURE : DNS_SEC_INSECURE;
+	if (st == DNS_SERVFAIL)
+		e->security = DNS_SEC_INDETERMINATE;
+	if (r->why_bogus != NULL)
+		snprintf(e->why_bogus, sizeof e->why_bogus, "%s",
+		    r->why_bogus);
+	e->rdata = (const unsigned char **)(void *)(e + 1);
+	e->rdlen = (size_t *)(void *)(e->rdata + n);
+	p = (unsigned char *)(e->rdlen + n);
+	for (i = 0; i < n; i++) {
+		e->rdlen[i] = r->len[i] > 0 ? (size_t)r->len[i] : 0;
+		memcpy(p, r->data[i], e->rdlen[i]);
+		e->rdata[i] = p;
+		p += e->rdlen[i];
+	}
+	e->count = n;
+	if (n == 0)
+		e->rdata = NULL, e->rdlen = NULL;
+	if (wirelen > 0) {
+		memcpy(p, r->answer_packet, wirelen);
+		e->wire = p;
+		e->wirelen = wirelen;
+	}
+	if (st == DNS_BOGUS && (e->ttl == 0 || e->ttl > BOGUS_TTL))
+		e->ttl = BOGUS_TTL;
+	if (e->ttl > MAX_TTL)
+		e->ttl = MAX_TTL;
+	e->cached = e->ttl > 0 && size - sizeof *e <= AM_DNS_CACHE_MAX_ENTRY &&
+	    (st == DNS_OK || st == DNS_NXDOMAIN || st == DNS_NODATA ||
+	    st == DNS_BOGUS);
+	ub_resolve_free(r);
+	return e;
+}
+
+/* dns_get_stats - the cache's counters */
+void
+dns_get_stats(struct dns *d, struct dns_stats *out)
+{
+	out->hits = atomic_load(&d->hits);
+	out->misses = atomic_load(&d->misses);
+	out->entries = atomic_load(&d->entries);
+}
+
 /* dns_pump - the one thread that processes libunbound's answers */
 static void *
 dns_pump(void *arg)
@@ -216,11 +435,31 @@ dns_configure(struct ub_ctx *ctx, const struct config *c, char *err,
 	return true;
 }
 
+/* dns_release - the cache, the prefetches never answered, D itself */
+static void
+dns_release(struct dns *d)
+{
+	struct dns_pending *p;
+	size_t	 i;
+
+	for (i = 0; i < AM_DNS_CACHE_SLOTS; i++)
+		entry_unref(d->slot[i]);
+	while ((p = d->pending) != NULL) {
+		d->pending = p->next;
+		free(p);
+	}
+	for (i = 0; i < CACHE_LOCKS; i++)
+		pthread_mutex_destroy(&d->lock[i]);
+	pthread_mutex_destroy(&d->plock);
+	free(d);
+}
+
 /* dns_new - create the resolver from C's DNS keys */
 struct dns *
 dns_new(const struct config *c, char *err, size_t errlen)
 {
 	struct dns	*d;
+	size_t		 i;
 
 	if ((d = calloc(1, sizeof *d)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -228,6 +467,9 @@ dns_new(const struct config *c, char *err, size_t errlen)
 	}
 	d->wake[0] = d->wake[1] = -1;
 	d->timeout_ms = c->dns_timeout_ms;
+	for (i = 0; i < CACHE_LOCKS; i++)
+		pthread_mutex_init(&d->lock[i], NULL);
+	pthread_mutex_init(&d->plock, NULL);
 	if ((d->ctx = ub_ctx_create()) == NULL) {
 		snprintf(err, errlen, "ub_ctx_create failed");
 		goto fail;
@@ -250,7 +492,7 @@ fail:
 	}
 	if (d->ctx != NULL)
 		ub_ctx_delete(d->ctx);
-	free(d);
+	dns_release(d);
 	return NULL;
 }
 
@@ -268,8 +510,9 @@ dns_free(struct dns *d)
 	pthread_join(d->pump, NULL);
 	close(d->wake[0]);
 	close(d->wake[1]);
+	/* Prefetches still out are dropped with the context, unanswered. */
 	ub_ctx_delete(d->ctx);
-	free(d);
+	dns_release(d);
 }
 
 /* dns_query_unref - drop one reference; free at zero (LOCK held on entry) */
@@ -302,25 +545,67 @@ dns_callback(void *arg, int err, struct ub_result *result)
 	dns_query_unref(q);
 }
 
-/* dns_prefetch_done - an answer nobody waits for: it is in the cache now */
+/* pending_unlink - take P off the list of prefetches in flight */
+static void
+pending_unlink(struct dns *d, struct dns_pending *p)
+{
+	pthread_mutex_lock(&d->plock);
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	else
+		d->pending = p->next;
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	pthread_mutex_unlock(&d->plock);
+}
+
+/* dns_prefetch_done - an answer nobody waits for: into the cache (pump) */
 static void
 dns_prefetch_done(void *arg, int err, struct ub_result *result)
 {
-	(void)arg;
-	(void)err;
-	if (result != NULL)
+	struct dns_pending *p = arg;
+	struct dns_entry *e;
+
+	pending_unlink(p->d, p);
+	if (err == 0 && result != NULL &&
+	    (e = entry_new(p->key, p->type, result)) != NULL) {
+		cache_put(p->d, e);
+		entry_unref(e);
+	} else if (result != NULL)
 		ub_resolve_free(result);
+	free(p);
 }
 
 /* dns_prefetch - start a lookup whose answer nobody waits for */
 void
 dns_prefetch(struct dns *d, const char *name, int type)
 {
-	if (d == NULL || name == NULL || name[0] == '\0' ||
-	    strlen(name) > AM_MAX_DOMAIN + 1)
+	struct dns_pending *p;
+	struct dns_entry *e;
+
+	if (d == NULL || name == NULL || (p = calloc(1, sizeof *p)) == NULL)
 		return;
-	(void)ub_resolve_async(d->ctx, name, type, 1, NULL,
-	    dns_prefetch_done, NULL);
+	if (!cache_key(name, p->key)) {
+		free(p);
+		return;
+	}
+	if ((e = cache_get(d, p->key, type)) != NULL) {
+		entry_unref(e);		/* there already */
+		free(p);
+		return;
+	}
+	p->d = d;
+	p->type = type;
+	pthread_mutex_lock(&d->plock);
+	if ((p->next = d->pending) != NULL)
+		p->next->prev = p;
+	d->pending = p;
+	pthread_mutex_unlock(&d->plock);
+	if (ub_resolve_async(d->ctx, name, type, 1, p, dns_prefetch_done,
+	    NULL) != 0) {
+		pending_unlink(d, p);
+		free(p);
+	}
 }
 
 /* dns_answer_new - an answer with STATUS and no data */
@@ -337,48 +622,26 @@ dns_answer_new(enum dns_status status)
 	return a;
 }
 
-/* dns_answer_from - build the answer from libunbound's result R (taken over) */
+/* dns_answer_of - an answer showing E (whose reference it takes over) */
 static struct dns_answer *
-dns_answer_from(struct ub_result *r)
+dns_answer_of(struct dns_entry *e)
 {
 	struct dns_answer *a;
-	size_t	 *lens = NULL, n = 0, i;
 
-	a = dns_answer_new(dns_classify(r->rcode, r->havedata, r->nxdomain,
-	    r->secure, r->bogus));
-	if (a == NULL) {
-		ub_resolve_free(r);
+	if ((a = dns_answer_new(e->status)) == NULL) {
+		entry_unref(e);
 		return NULL;
 	}
-	a->rcode = r->rcode;
-	a->ttl = r->ttl > 0 ? (unsigned)r->ttl : 0;
-	a->security = r->bogus ? DNS_SEC_BOGUS :
-	    r->secure ? DNS_SEC_SECURE : DNS_SEC_INSECURE;
-	if (a->status == DNS_SERVFAIL)
-		a->security = DNS_SEC_INDETERMINATE;
-	if (r->why_bogus != NULL)
-		snprintf(a->why_bogus, sizeof a->why_bogus, "%s", r->why_bogus);
-	a->priv = r;
-	if (a->status == DNS_BOGUS)
-		return a;	/* never expose data that failed validation */
-	if (r->answer_packet != NULL && r->answer_len > 0 &&
-	    (size_t)r->answer_len <= AM_MAX_DNS_ANSWER) {
-		a->wire = r->answer_packet;
-		a->wirelen = (size_t)r->answer_len;
-	}
-	if (a->status != DNS_OK)
-		return a;
-	while (r->data[n] != NULL)
-		n++;
-	if (n > 0 && (lens = calloc(n, sizeof *lens)) == NULL) {
-		dns_answer_free(a);
-		return NULL;
-	}
-	for (i = 0; i < n; i++)
-		lens[i] = r->len[i] > 0 ? (size_t)r->len[i] : 0;
-	a->count = n;
-	a->rdata = (const unsigned char **)r->data;
-	a->rdlen = lens;
+	a->security = e->security;
+	a->rcode = e->rcode;
+	a->ttl = entry_left(e, mono_sec());
+	a->count = e->count;
+	a->rdata = e->rdata;
+	a->rdlen = e->rdlen;
+	a->wire = e->wire;
+	a->wirelen = e->wirelen;
+	memcpy(a->why_bogus, e->why_bogus, sizeof a->why_bogus);
+	a->priv = e;
 	return a;
 }
 
@@ -415,11 +678,15 @@ dns_query_new(void)
 	return q;
 }
 
-/* dns_wait - wait for Q until DEADLINE; cancel on expiry; the answer */
+/*
+ * dns_wait - wait for Q (KEY/TYPE) until DEADLINE; cancel on expiry; the
+ * answer, kept in the cache when it may be
+ */
 static struct dns_answer *
 dns_wait(struct dns *d, struct dns_query *q, int id,
-    const struct timespec *deadline)
+    const struct timespec *deadline, const char *key, int type)
 {
+	struct dns_entry *e;
 	struct ub_result *r = NULL;
 	int	 err = 0;
 	bool	 done;
@@ -454,7 +721,10 @@ dns_wait(struct dns *d, struct dns_query *q, int id,
 		return dns_answer_new(err == UB_SYNTAX || err == UB_NOMEM ?
 		    DNS_ERROR : DNS_SERVFAIL);
 	}
-	return dns_answer_from(r);
+	if ((e = entry_new(key, type, r)) == NULL)
+		return NULL;
+	cache_put(d, e);
+	return dns_answer_of(e);
 }
 
 /* dns_query - look NAME/TYPE up, waiting at most until the deadline */
@@ -463,14 +733,17 @@ dns_query(struct dns *d, const char *name, int type,
     const struct dns_budget *budget)
 {
 	struct dns_query	*q;
+	struct dns_entry	*e;
 	struct timespec		 deadline;
+	char			 key[AM_MAX_DOMAIN + 2];
 	int			 id, rc;
 
-	if (d == NULL || name == NULL || name[0] == '\0' ||
-	    strlen(name) > AM_MAX_DOMAIN + 1)
+	if (d == NULL || name == NULL || !cache_key(name, key))
 		return dns_answer_new(DNS_ERROR);
 	if (budget != NULL && dns_budget_left_ms(budget) == 0)
 		return dns_answer_new(DNS_TIMEOUT);
+	if ((e = cache_get(d, key, type)) != NULL)
+		return dns_answer_of(e);
 	dns_deadline(&deadline, d->timeout_ms, budget);
 	if ((q = dns_query_new()) == NULL)
 		return NULL;
@@ -482,7 +755,7 @@ dns_query(struct dns *d, const char *name, int type,
 		dns_query_unref(q);
 		return dns_answer_new(DNS_ERROR);
 	}
-	return dns_wait(d, q, id, &deadline);
+	return dns_wait(d, q, id, &deadline, key, type);
 }
 
 /* dns_answer_free - release an answer */
@@ -491,8 +764,6 @@ dns_answer_free(struct dns_answer *a)
 {
 	if (a == NULL)
 		return;
-	if (a->priv != NULL)
-		ub_resolve_free(a->priv);
-	free((void *)a->rdlen);
+	entry_unref(a->priv);
 	free(a);
 }

@@ -27,7 +27,15 @@
  *   zones such as "test." can be served by it.
  *
  *   dns_prefetch() starts a lookup without waiting: the answer lands in
- *   libunbound's shared cache, where a later dns_query() finds it.
+ *   the caches, where a later dns_query() finds it.
+ *
+ *   Answer cache: libunbound's own cache sits behind its worker thread,
+ *   so even a cached answer costs two thread hand-offs and a pipe round
+ *   trip each way.  dns.c keeps the answers it got (positive, NXDOMAIN,
+ *   NODATA and bogus; never SERVFAIL, timeouts or errors) in a cache of
+ *   its own, for their TTL (bogus ones at most 60 s, as libunbound's
+ *   val-bogus-ttl), in AM_DNS_CACHE_SLOTS slots: a hit is answered in
+ *   the calling thread.  Answers are immutable and shared by reference.
  *
  *   Thread safety: all calls may be made from any thread at once.
  */
@@ -92,6 +100,16 @@ struct dns_answer *dns_query(struct dns *d, const char *name, int type,
 
 /* dns_prefetch - start a lookup whose answer nobody waits for */
 void		 dns_prefetch(struct dns *d, const char *name, int type);
+
+/* dns_stats - what the answer cache did since dns_new */
+struct dns_stats {
+	unsigned long	 hits;		/* answered from the cache */
+	unsigned long	 misses;	/* asked libunbound */
+	unsigned long	 entries;	/* answers held now */
+};
+
+/* dns_get_stats - the cache's counters */
+void		 dns_get_stats(struct dns *d, struct dns_stats *out);
 
 /* dns_answer_free - release an answer; NULL is a no-op */
 void		 dns_answer_free(struct dns_answer *a);

@@ -492,6 +492,146 @@ test_prefetch(void)
 	dns_answer_free(a);
 }
 
+static struct dns *fresh_dns(void);
+
+/* -------------------------------------------------------- answer cache */
+
+/* stats - the cache counters of D */
+static struct dns_stats
+stats(struct dns *d)
+{
+	struct dns_stats st;
+
+	dns_get_stats(d, &st);
+	return st;
+}
+
+/* same_answer - A and B carry the same records, packet and state */
+static bool
+same_answer(const struct dns_answer *a, const struct dns_answer *b)
+{
+	size_t i;
+
+	if (a->status != b->status || a->security != b->security ||
+	    a->rcode != b->rcode || a->count != b->count ||
+	    a->wirelen != b->wirelen || (a->wirelen > 0 &&
+	    memcmp(a->wire, b->wire, a->wirelen) != 0) ||
+	    strcmp(a->why_bogus, b->why_bogus) != 0)
+		return false;
+	for (i = 0; i < a->count; i++)
+		if (a->rdlen[i] != b->rdlen[i] ||
+		    memcmp(a->rdata[i], b->rdata[i], a->rdlen[i]) != 0)
+			return false;
+	return true;
+}
+
+/* cached_twice - NAME/TYPE asked twice of D: a miss, then the same answer
+ * from the cache; the first answer in *first (freed by the caller) */
+static void
+cached_twice(struct dns *d, const char *name, int type,
+    struct dns_answer **first)
+{
+	struct dns_stats	 s0, s1, s2;
+	struct dns_answer	*b;
+
+	s0 = stats(d);
+	*first = query(d, name, type);
+	s1 = stats(d);
+	b = query(d, name, type);
+	s2 = stats(d);
+	CHECK(s1.misses == s0.misses + 1 && s1.hits == s0.hits,
+	    "%s: first query not a miss (hits %lu->%lu, misses %lu->%lu)",
+	    name, s0.hits, s1.hits, s0.misses, s1.misses);
+	CHECK(s2.hits == s1.hits + 1 && s2.misses == s1.misses,
+	    "%s: second query not a hit (hits %lu->%lu, misses %lu->%lu)",
+	    name, s1.hits, s2.hits, s1.misses, s2.misses);
+	CHECK(same_answer(*first, b), "%s: the cached answer differs", name);
+	CHECK(b->ttl <= (*first)->ttl, "%s: cached ttl %u over the first %u",
+	    name, b->ttl, (*first)->ttl);
+	dns_answer_free(b);
+}
+
+static void
+test_cache(void)
+{
+	struct dns		*d = fresh_dns();
+	struct dns_answer	*a, *b;
+	struct dns_budget	 bud;
+	struct dns_stats	 s0, s1;
+	int			 i;
+
+	CHECK(stats(d).hits == 0 && stats(d).misses == 0 &&
+	    stats(d).entries == 0, "a new resolver's cache is empty");
+
+	/* Positive, secure: the same records, packet and state again. */
+	cached_twice(d, "secure.test.", RR_TXT, &a);
+	check_answer(a, "cache secure.test", DNS_OK, DNS_SEC_SECURE);
+	/* The key: letter case and the final dot do not matter... */
+	s0 = stats(d);
+	b = query(d, "SECURE.Test", RR_TXT);
+	CHECK(stats(d).hits == s0.hits + 1, "SECURE.Test: not a hit");
+	CHECK(same_answer(a, b), "SECURE.Test: not the same answer");
+	dns_answer_free(b);
+	dns_answer_free(a);
+	/* ...the type does. */
+	s0 = stats(d);
+	a = query(d, "secure.test.", RR_A);
+	CHECK(stats(d).misses == s0.misses + 1, "secure.test/A: not a miss");
+	check_answer(a, "cache secure.test/A", DNS_OK, DNS_SEC_SECURE);
+	dns_answer_free(a);
+
+	/* Negative and bogus answers are kept too, as they were. */
+	cached_twice(d, "nope.insec.test.", RR_TXT, &a);
+	check_answer(a, "cache nope.insec.test", DNS_NXDOMAIN,
+	    DNS_SEC_INSECURE);
+	dns_answer_free(a);
+	cached_twice(d, "secure.test.", RR_MX, &a);
+	check_answer(a, "cache secure.test/MX", DNS_NODATA, DNS_SEC_SECURE);
+	dns_answer_free(a);
+	cached_twice(d, "bogus.test.", RR_TXT, &a);
+	check_answer(a, "cache bogus.test", DNS_BOGUS, DNS_SEC_BOGUS);
+	CHECK(a->count == 0 && a->wire == NULL, "cached bogus data exposed");
+	dns_answer_free(a);
+
+	/* A timeout is not kept: the next query asks again. */
+	s0 = stats(d);
+	for (i = 0; i < 2; i++) {
+		dns_budget_start(&bud, SHORT_MS);
+		a = dns_query(d, "z.blackhole.test.", RR_TXT, &bud);
+		CHECK(a != NULL && a->status == DNS_TIMEOUT,
+		    "blackhole %d: got=%s want=timeout", i,
+		    a != NULL ? dns_status_str(a->status) : "NULL");
+		dns_answer_free(a);
+	}
+	s1 = stats(d);
+	CHECK(s1.misses == s0.misses + 2 && s1.hits == s0.hits,
+	    "timeouts were cached (hits %lu->%lu, misses %lu->%lu)",
+	    s0.hits, s1.hits, s0.misses, s1.misses);
+
+	/* A prefetched answer lands in the cache. */
+	dns_prefetch(d, "txt.insec.test.", RR_TXT);
+	for (i = 0; i < 200 && stats(d).entries < s1.entries + 1; i++)
+		usleep(10000);
+	s0 = stats(d);
+	a = query(d, "txt.insec.test", RR_TXT);
+	CHECK(stats(d).hits == s0.hits + 1, "prefetched answer not a hit");
+	check_txt(a, "cache txt.insec.test", "v=test insecure", 1);
+	dns_answer_free(a);
+
+	/* An answer leaves the cache with its TTL (2 s here). */
+	cached_twice(d, "short.insec.test.", RR_TXT, &a);
+	CHECK(a->ttl >= 1 && a->ttl <= 2, "short.insec.test ttl=%u", a->ttl);
+	dns_answer_free(a);
+	sleep(3);
+	s0 = stats(d);
+	a = query(d, "short.insec.test.", RR_TXT);
+	CHECK(stats(d).misses == s0.misses + 1,
+	    "short.insec.test: still cached after its TTL");
+	check_txt(a, "short.insec.test", "v=test short ttl", 1);
+	dns_answer_free(a);
+	dns_free(d);
+}
+
 /* ------------------------------------------------------------ deadlines */
 
 /*
@@ -734,6 +874,7 @@ main(int argc, char *argv[])
 	test_cname();
 	test_bad_names();
 	test_prefetch();
+	test_cache();
 	test_threads();
 	test_timeout();
 	test_budget_short();
