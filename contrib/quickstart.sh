@@ -10,7 +10,7 @@
 set -eu
 
 BUILD_DEPS="build-essential autoconf automake pkg-config libmilter-dev
-	libunbound-dev libopendkim-dev libspf2-dev libopendmarc-dev
+	libunbound-dev libopendkim-dev libspf2-dev libopendmarc-dev libssl-dev
 	dns-root-data publicsuffix"
 TEST_DEPS="nsd ldnsutils opendkim-tools python3 python3-yaml postfix swaks m4
 	sendmail-cf clang libclang-rt-14-dev valgrind"

@@ -41,6 +41,7 @@
 #include "dns.h"
 #include "log.h"
 #include "milter.h"
+#include "pkcache.h"
 #include "sockopt.h"
 #include "spf.h"
 #include "version.h"
@@ -346,6 +347,20 @@ serve(const char *path, const sigset_t *set)
 	return drain(tid);
 }
 
+/* log_caches - what the DNS answer cache and the DKIM key cache did */
+static void
+log_caches(struct dns *d)
+{
+	struct dns_stats	 ds;
+	struct pkcache_stats	 ps;
+
+	dns_get_stats(d, &ds);
+	pkcache_get_stats(&ps);
+	log_info("caches: dns hits=%lu misses=%lu entries=%lu; dkim keys "
+	    "hits=%lu decoded=%lu", ds.hits, ds.misses, ds.entries, ps.hits,
+	    ps.misses);
+}
+
 /* start - everything between the parsed command line and serving */
 static int
 start(struct config *c, const char *path, bool foreground)
@@ -390,11 +405,13 @@ start(struct config *c, const char *path, bool foreground)
 			(void)unlink(pidfile);
 		return rc;
 	}
+	log_caches(d);
 	dmarc_shutdown();
 	dkimv_shutdown();
 	spf_shutdown();
 	milter_set_dns(NULL);
 	dns_free(d);
+	pkcache_clear();
 	config_install(NULL);
 	if (pidfile[0] != '\0')
 		(void)unlink(pidfile);

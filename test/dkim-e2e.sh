@@ -60,6 +60,9 @@ expect_grep "RFC 8463 example: ed25519 pass" "dkim=pass \(256-bit ed25519-sha256
 expect_grep "RFC 8463 example: rsa pass (its key is 1024 bits)" "dkim=pass \(1024-bit rsa-sha256 key; dnssec=secure\) header.d=football.example.com" "$T/rfc8463.out"
 expect_grep "log line lists signatures" "pass-rsa-ed25519: .*dkim=pass:dkim.example/[^,]*,pass:dkim.example/" "$T/am.log"
 am_stop
+# libopendkim's key decoding reaches milter/pkcache.c (the daemon's own
+# d2i_PUBKEY_bio): a key seen before is not decoded again
+expect_grep "a key used twice is decoded once" "caches: .*dkim keys hits=[1-9][0-9]* decoded=[1-9]" "$T/am.log"
 
 # -- DKIMPartialBodyFail turns an l= signature with more body into fail --
 # -- and DKIMMaxKeyBits refuses keys over the cap -------------------------
