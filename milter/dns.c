@@ -144,6 +144,7 @@ void
 dns_budget_start(struct dns_budget *b, unsigned ms)
 {
 	clock_gettime(CLOCK_MONOTONIC, &b->deadline);
+	b->cache_only = false;
 	b->deadline.tv_sec += ms / 1000;
 	b->deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
 	if (b->deadline.tv_nsec >= 1000000000L) {
@@ -744,6 +745,8 @@ dns_query(struct dns *d, const char *name, int type,
 		return dns_answer_new(DNS_TIMEOUT);
 	if ((e = cache_get(d, key, type)) != NULL)
 		return dns_answer_of(e);
+	if (budget != NULL && budget->cache_only)
+		return dns_answer_new(DNS_TIMEOUT);
 	dns_deadline(&deadline, d->timeout_ms, budget);
 	if ((q = dns_query_new()) == NULL)
 		return NULL;

@@ -83,9 +83,15 @@ struct dns_answer {
 	void			*priv;		/* owned by dns.c */
 };
 
-/* dns_budget - the DNS time a message may still spend */
+/*
+ * dns_budget - the DNS time a message may still spend.  With cache_only,
+ * a lookup is answered from the answer cache or not at all (DNS_TIMEOUT
+ * at once): a caller can try work that is usually cached in its own
+ * thread and hand it to another only when the network is needed.
+ */
 struct dns_budget {
 	struct timespec		 deadline;	/* CLOCK_MONOTONIC */
+	bool			 cache_only;
 };
 
 /* dns_new - create the resolver from C's DNS keys; NULL and ERR on failure */
@@ -114,7 +120,7 @@ void		 dns_get_stats(struct dns *d, struct dns_stats *out);
 /* dns_answer_free - release an answer; NULL is a no-op */
 void		 dns_answer_free(struct dns_answer *a);
 
-/* dns_budget_start - give B MS milliseconds from now */
+/* dns_budget_start - give B MS milliseconds from now (not cache_only) */
 void		 dns_budget_start(struct dns_budget *b, unsigned ms);
 
 /* dns_budget_left_ms - milliseconds left in B (0 when spent) */

@@ -35,6 +35,16 @@ expect_grep "pass: Received-SPF for MAIL FROM" "^insheader 0 Received-SPF: pass 
 expect_grep "pass: HELO identity checked too" "spf=pass \(dnssec=secure\) smtp.helo=mail.sender.example;?$" "$T/pass.out"
 expect_grep "pass: Received-SPF for HELO" "^insheader 0 Received-SPF: pass .*identity=helo$" "$T/pass.out"
 expect_grep "pass: log line" "pass: client=192.0.2.10 .*mailfrom=sender.example .* spf=pass helo_spf=pass " "$T/am.log"
+# The same checks again: now from the answer cache, in the session's own
+# thread (spf_start's first try) instead of a thread of their own; the
+# outcome must not differ by a byte.
+for n in 1 2; do
+	am_send "$T/again$n.out" -c 192.0.2.10 -e mail.sender.example \
+	    -f a@sender.example -m i=pass "$M/spf.eml"
+done
+if cmp -s "$T/pass.out" "$T/again1.out" && cmp -s "$T/pass.out" "$T/again2.out"
+then ok "pass: a cached evaluation gives the same headers and verdict"
+else not_ok "pass: a cached evaluation differs" "$T/again1.out"; fi
 spf_case pass6 2001:db8:5::25 a@sender.example pass
 spf_case fail 198.51.100.7 a@sender.example fail
 expect_grep "fail: Received-SPF says so" "^insheader 0 Received-SPF: fail \(mx.test.example: domain of sender.example does not designate 198.51.100.7 as permitted sender\)" "$T/fail.out"
