@@ -89,6 +89,8 @@ struct conn {
 	bool		 internal;	/* client in InternalHosts */
 	bool		 leadspc;	/* SMFIP_HDR_LEADSPC negotiated */
 	bool		 nr_hdr;	/* SMFIP_NR_HDR: header replies off */
+	bool		 nr_conn;	/* SMFIP_NR_CONN: no reply to connect */
+	bool		 nr_helo;	/* SMFIP_NR_HELO: no reply to HELO */
 	bool		 skip_ok;	/* SMFIP_SKIP negotiated */
 	struct msg	*msg;		/* current message or NULL */
 };

@@ -75,11 +75,21 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		return SMFIS_TEMPFAIL;
 	*pf0 = (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE |
 	    SMFIF_SETSYMLIST) & f0;
+	/*
+	 * No reply to connect, HELO and each header: the MTA sends them on
+	 * with the next command that wants one (MAIL FROM, end of headers),
+	 * in one write.  DATA is answered: a milter that leaves it
+	 * unanswered makes Postfix's next small write wait for a delayed
+	 * acknowledgement on TCP (issue 7).
+	 */
 	*pf1 = (SMFIP_NORCPT | SMFIP_NOUNKNOWN | SMFIP_SKIP |
-	    SMFIP_HDR_LEADSPC | SMFIP_NR_HDR) & f1;
+	    SMFIP_HDR_LEADSPC | SMFIP_NR_HDR | SMFIP_NR_CONN |
+	    SMFIP_NR_HELO) & f1;
 	*pf2 = *pf3 = 0;
 	cn->leadspc = (*pf1 & SMFIP_HDR_LEADSPC) != 0;
 	cn->nr_hdr = (*pf1 & SMFIP_NR_HDR) != 0;
+	cn->nr_conn = (*pf1 & SMFIP_NR_CONN) != 0;
+	cn->nr_helo = (*pf1 & SMFIP_NR_HELO) != 0;
 	cn->skip_ok = (*pf1 & SMFIP_SKIP) != 0;
 	if ((f0 & SMFIF_CHGHDRS) == 0 || (f0 & SMFIF_ADDHDRS) == 0)
 		log_warn("MTA does not allow header changes: no "
@@ -122,14 +132,15 @@ mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
 	struct conn *cn;
 
+	/* Out of memory: MAIL FROM, which always has a reply, says so. */
 	if ((cn = conn_attach(ctx)) == NULL)
-		return SMFIS_TEMPFAIL;
+		return SMFIS_CONTINUE;
 	client_addr(cn, hostaddr);
 	log_sanitize(cn->client_name, sizeof cn->client_name, hostname,
 	    hostname != NULL ? strlen(hostname) : 0);
 	cn->internal = cn->family != AF_UNSPEC &&
 	    cidr_list_match(&cn->cfg->internal_hosts, cn->family, cn->addr);
-	return SMFIS_CONTINUE;
+	return cn->nr_conn ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 /* mlfi_helo - note the HELO name */
@@ -139,9 +150,9 @@ mlfi_helo(SMFICTX *ctx, char *helo)
 	struct conn *cn = conn_of(ctx);
 
 	if (cn == NULL)
-		return SMFIS_TEMPFAIL;
+		return SMFIS_CONTINUE;	/* see mlfi_connect */
 	snprintf(cn->helo, sizeof cn->helo, "%s", helo != NULL ? helo : "");
-	return SMFIS_CONTINUE;
+	return cn->nr_helo ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 /* queue_id - the MTA's queue id, once it is known */
