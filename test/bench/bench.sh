@@ -4,7 +4,7 @@
 #
 # Usage (as root, from the top of a built tree; `make bench` runs this)
 #   sh test/bench/bench.sh [--quick] [--keep] [--perf] [--no-callgrind]
-#       [-o FILE]
+#       [--no-postfix] [-o FILE]
 #
 #   --quick         smoke run for CI: 200 messages from 40 domains, each
 #                   replay once, 21 messages under callgrind, 40 in the
@@ -16,6 +16,7 @@
 #   --perf          also sample authmilter with perf at the highest
 #                   concurrency (one extra replay, not in the tables)
 #   --no-callgrind  skip the instruction counts
+#   --no-postfix    skip Table 3 (each milter behind a private Postfix)
 #   -o FILE         also write the report (the tables) to FILE
 #
 # Environment: BENCH_MSGS, BENCH_DOMAINS (corpus size; 2000 and 200),
@@ -23,8 +24,10 @@
 # each; 3, quick 1), BENCH_CG_MSGS (messages under callgrind; 100),
 # BENCH_DELAY_MS (20), BENCH_RESOLVER (the loopback address of the
 # peers' resolver, port 53; 127.0.0.2), BENCH_TIMEOUT (seconds before
-# everything is stopped; 1200, quick 300).  The full run takes about 4
-# to 5 minutes on 2 cores.
+# everything is stopped; 1200, quick 300), BENCH_PF_SESSIONS and
+# BENCH_PF_MSGS (Table 3: parallel SMTP sessions, 20; smtp-source's
+# messages, 5000, quick 400).  The full run takes about 8 minutes on 2
+# cores.
 #
 # What it does, in order (every step on loopback; every process it
 # starts is stopped by pid on exit, failure or signal included):
@@ -80,7 +83,13 @@
 #  6. Instructions per message: each milter under callgrind, twice:
 #     two passes of BENCH_CG_MSGS messages (with the corpus's mix of
 #     sizes) at concurrency 8, then one; the difference is one warm pass.
-#  7. DNS latency: test/bench/dnsdelay.py between every resolver and NSD
+#  7. Through Postfix (test/bench/postfix.sh, unless --no-postfix): a
+#     private Postfix instance in front of no milter, a do-nothing
+#     libmilter milter, authmilter and the chain, on unix and TCP
+#     sockets; smtp-source's unsigned 4 KB messages and the corpus
+#     replayed over SMTP (test/bench/smtpreplay.c, XCLIENT for each
+#     message's client address), 20 sessions in parallel.
+#  8. DNS latency: test/bench/dnsdelay.py between every resolver and NSD
 #     (and the root), BENCH_DELAY_MS per answer; every daemon and the
 #     unbound daemon restarted, so all caches are cold; the first message
 #     of each domain (each a new From domain) at concurrency 1.
@@ -107,6 +116,7 @@ top_builddir=$(cd "$top_builddir" && pwd)
 quick=no
 callgrind=yes
 perf=no
+postfix=yes
 report_out=""
 for a in "$@"; do
 	case $a in
@@ -114,8 +124,9 @@ for a in "$@"; do
 	--keep) AM_KEEP=1; export AM_KEEP ;;
 	--no-callgrind) callgrind=no ;;
 	--perf) perf=yes ;;
+	--no-postfix) postfix=no ;;
 	-o) report_out=next ;;
-	-h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*)
 		if [ "$report_out" = next ]; then
 			report_out=$a
@@ -183,6 +194,14 @@ fi
 if [ $perf = yes ] && ! perf stat -e cpu-clock true >/dev/null 2>&1; then
 	say "perf does not work here: no profile (apt-get install linux-perf)"
 	perf=no
+fi
+if [ $postfix = yes ]; then
+	for t in postfix smtp-source; do
+		[ -x "/usr/sbin/$t" ] ||
+		    skip "no /usr/sbin/$t: sh test/bench/install-peers.sh"
+	done
+	[ -r /usr/include/libmilter/mfapi.h ] ||
+	    skip "no libmilter headers (Debian package libmilter-dev)"
 fi
 PSL=/usr/share/publicsuffix/public_suffix_list.dat
 [ -r "$PSL" ] || skip "no $PSL (Debian package publicsuffix)"
@@ -283,6 +302,19 @@ s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])' "$1" 2>/dev/null
 		then
 			return 0
 		fi
+		sleep 0.1; n=$((n + 1))
+	done
+	return 1
+}
+
+# wait_tcp PORT PID SECONDS - the daemon PID listens on 127.0.0.1:PORT
+wait_tcp() {
+	n=0
+	while [ $n -lt $(($3 * 10)) ]; do
+		kill -0 "$2" 2>/dev/null || return 1
+		python3 -c 'import socket,sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" \
+		    2>/dev/null && return 0
 		sleep 0.1; n=$((n + 1))
 	done
 	return 1
@@ -477,7 +509,13 @@ start_peer() {
 	    "$C/resolv.conf" "$@" >>"$C/$name/out" 2>&1 &
 	pid=$!
 	am_pids="$am_pids $pid"
-	if ! wait_sock "$C/$name/open$name.sock" "$pid" "$secs"; then
+	# the Socket line of its configuration: local:PATH or inet:PORT@HOST
+	sock=$(sed -n 's/^Socket[[:space:]]*//p' "$C/$name/open$name.conf")
+	case $sock in
+	inet:*) port=${sock#inet:}; wait_tcp "${port%@*}" "$pid" "$secs" ;;
+	*) wait_sock "${sock#local:}" "$pid" "$secs" ;;
+	esac
+	if [ $? -ne 0 ]; then
 		echo "bench: open$name did not start:"; tail -20 "$C/$name/out"
 		exit 1
 	fi
@@ -696,6 +734,13 @@ if [ $callgrind = yes ]; then
 	done
 fi
 
+# ------------------------------------------------------------ Postfix
+
+stop_all
+if [ $postfix = yes ]; then
+	. "$here/postfix.sh"
+fi
+
 # ------------------------------------------------------- DNS latency
 
 stop_all
@@ -748,7 +793,9 @@ say "done in $elapsed s; report:"
 	python3 "$REPORT" report --dir "$T" --msgs "$BENCH_MSGS" \
 	    --domains "$BENCH_DOMAINS" --conc "$BENCH_CONC" \
 	    --delay-ms "$BENCH_DELAY_MS" --elapsed "$elapsed" \
-	    --quick "$quick" --repeat "$BENCH_REPEAT" || status=1
+	    --quick "$quick" --repeat "$BENCH_REPEAT" \
+	    --postfix-version "$(postconf -d -h mail_version 2>/dev/null)" \
+	    --pf-sessions "${BENCH_PF_SESSIONS:-?}" || status=1
 } >"$T/report.txt"
 cat "$T/report.txt"
 [ -n "$report_out" ] && cp "$T/report.txt" "$report_out"

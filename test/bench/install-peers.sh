@@ -16,13 +16,14 @@
 # database (dbconfig) is declined.  The packages' own configuration files
 # (/etc/opendkim.conf, /etc/opendmarc.conf, /etc/unbound/) are not
 # touched: the benchmark writes its own under its temporary directory.
-# Also installs valgrind (instruction counts) and linux-perf (profiles).
+# Also installs valgrind (instruction counts), linux-perf (profiles) and
+# postfix ("No configuration": the benchmark runs a private instance).
 
 set -eu
 
 [ "$(id -u)" -eq 0 ] || { echo "install-peers.sh: run as root" >&2; exit 1; }
 
-pkgs="opendkim opendmarc unbound publicsuffix valgrind linux-perf"
+pkgs="opendkim opendmarc unbound publicsuffix valgrind linux-perf postfix"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
@@ -31,7 +32,10 @@ done
 if [ -z "$missing" ]; then
 	echo "install-peers.sh: already installed:$(printf ' %s' $pkgs)"
 else
-	# opendmarc: no database (its history file feature is not used)
+	# opendmarc: no database (its history file feature is not used);
+	# postfix: "No configuration", so no system instance is set up
+	echo "postfix postfix/main_mailer_type select No configuration" |
+	    debconf-set-selections 2>/dev/null || true
 	echo "opendmarc opendmarc/dbconfig-install boolean false" |
 	    debconf-set-selections 2>/dev/null || true
 	ours=""

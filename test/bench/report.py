@@ -660,6 +660,9 @@ def report(args):
     out.append("")
     delay_table(T, args.delay_ms, out)
     out.append("")
+    PF_VERSION[:] = [args.postfix_version, args.pf_sessions]
+    postfix_table(T, out)
+    out.append("")
     pf = os.path.join(T, "perf.txt")
     if os.path.exists(pf) and os.path.getsize(pf) > 0:
         out.append("authmilter under perf (cpu-clock samples at the highest "
@@ -682,6 +685,86 @@ def report(args):
     out.append("")
     profile(T, "dmarc", "opendmarc", out, 8)
     print("\n".join(out))
+
+
+PF_VERSION = ["?", "?"]
+PF_NAMES = {"none": "no milter", "null": "do-nothing milter",
+            "null+data": "do-nothing, answers DATA",
+            "authmilter": "authmilter", "chain": "opendkim + opendmarc"}
+
+
+def postfix_table(T, out):
+    """Table 3, from pfbench/results.tsv (test/bench/postfix.sh): one line
+    per setup: smtp-source's msg/s, the replay's msg/s, latency and
+    outcomes, the milters' CPU per message; then the ratios the issue
+    sets targets for."""
+    path = os.path.join(T, "pfbench", "results.tsv")
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        return
+    rows = {}
+    for line in open(path).read().splitlines():
+        f = line.split("\t")
+        if len(f) < 13:
+            continue
+        setup, sock, nsrc, el_src, nrep, el_rep = f[:6]
+        tck = float(f[12]) or 100.0
+
+        def rate(n, el):
+            try:
+                return float(n) / float(el) if float(el) > 0 else None
+            except ValueError:
+                return None
+        src = rate(nsrc, el_src)
+        rep = rate(nrep, el_rep)
+        cpu_src = float(f[9]) / tck * 1000 / float(nsrc) if nsrc else None
+        cpu_rep = float(f[10]) / tck * 1000 / float(nrep) if nrep and \
+            float(nrep) else None
+        rows[(setup, sock)] = (src, rep, f[6], f[7], f[8], cpu_src, cpu_rep,
+                               f[11])
+    out.append("Table 3 - through Postfix %s (private instance, discard "
+               "transport), %s parallel SMTP" % (PF_VERSION[0], PF_VERSION[1]))
+    out.append("sessions, one message each.  source: smtp-source, unsigned "
+               "4 KB messages from 127.0.0.1")
+    out.append("(SPF and DMARC evaluated; p=none).  replay: the signed corpus, "
+               "each client given by XCLIENT;")
+    out.append("latency from connect to the reply after the final dot; "
+               "outcomes accepted/rejected/")
+    out.append("tempfailed/failed.  CPU: user+system of the milter daemons "
+               "per message (the chain's with")
+    out.append("the unbound daemon); Postfix's own CPU is not in it.")
+    out.append("")
+    out.append("%-26s %-6s %8s %6s %8s %7s %7s %6s %-16s" % (
+        "setup", "socket", "source", "CPU", "replay", "p50", "p99", "CPU",
+        "outcomes"))
+    out.append("%-26s %-6s %8s %6s %8s %7s %7s %6s" % (
+        "", "", "msg/s", "ms", "msg/s", "ms", "ms", "ms"))
+    order = ["none", "null", "null+data", "authmilter", "chain"]
+    for (setup, sock) in sorted(rows, key=lambda k: (order.index(k[0]) if
+                                                     k[0] in order else 9,
+                                                     k[1] != "unix")):
+        r = rows[(setup, sock)]
+        out.append("%-26s %-6s %8s %6s %8s %7s %7s %6s %-16s" % (
+            PF_NAMES.get(setup, setup), sock, fnum(r[0], 0), fnum(r[5], 2),
+            fnum(r[1], 0), r[2] or "-", r[3] or "-", fnum(r[6], 2),
+            r[4]))
+    out.append("")
+    for sock in ("unix", "tcp"):
+        a, n, c = (rows.get((x, sock)) for x in ("authmilter", "null",
+                                                   "chain"))
+        if not a:
+            continue
+        parts = []
+        for i, wl in ((0, "source"), (1, "replay")):
+            bits = []
+            if n and n[i] and a[i]:
+                bits.append("%.2fx the do-nothing milter (target >= 0.9)"
+                            % (a[i] / n[i]))
+            if c and c[i] and a[i]:
+                bits.append("%.2fx the chain (target >= 2)" % (a[i] / c[i]))
+            if bits:
+                parts.append("%s: %s" % (wl, ", ".join(bits)))
+        out.append("  %s sockets, authmilter's msg/s: %s" % (
+            sock, "; ".join(parts)))
 
 
 def cgsubset(listfile, list2file, index, n, outdir):
@@ -729,6 +812,8 @@ def main():
         ap.add_argument("--elapsed", default="?")
         ap.add_argument("--quick", default="no")
         ap.add_argument("--repeat", type=int, default=1)
+        ap.add_argument("--postfix-version", default="?")
+        ap.add_argument("--pf-sessions", default="?")
         report(ap.parse_args(sys.argv[2:]))
         return
     sys.exit(__doc__)
