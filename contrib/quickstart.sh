@@ -91,6 +91,15 @@ test)
 	fi
 	grep -E "^(PASS|FAIL|ERROR)" distcheck.log | sed 's/^/sanitizers: /'
 	echo "make distcheck: ok"
+	# The benchmark's quick mode (about three minutes), so that it
+	# cannot rot: it prints its tables and asserts nothing, but fails
+	# when a step or a session fails.
+	sh test/bench/install-peers.sh >bench-peers.log 2>&1 ||
+		{ tail -20 bench-peers.log; echo "install-peers.sh failed"; exit 1; }
+	make bench BENCH_FLAGS=--quick >bench-quick.log 2>&1 ||
+		{ tail -40 bench-quick.log; echo "make bench (quick) failed"; exit 1; }
+	sed -n '/^Table 1/,$p' bench-quick.log | head -60
+	echo "make bench (quick): ok"
 	test/summary.sh
 	;;
 *)
