@@ -17,6 +17,9 @@
 #                   concurrency (one extra replay, not in the tables)
 #   --no-callgrind  skip the instruction counts
 #   --no-postfix    skip Table 3 (each milter behind a private Postfix)
+#   --soak [N]      instead of the tables: N messages (100000) through
+#                   authmilter at concurrency 64, in ten rounds, with its
+#                   RSS, open descriptors and threads after each round
 #   -o FILE         also write the report (the tables) to FILE
 #
 # Environment: BENCH_MSGS, BENCH_DOMAINS (corpus size; 2000 and 200),
@@ -117,6 +120,7 @@ quick=no
 callgrind=yes
 perf=no
 postfix=yes
+soak=""
 report_out=""
 for a in "$@"; do
 	case $a in
@@ -125,8 +129,18 @@ for a in "$@"; do
 	--no-callgrind) callgrind=no ;;
 	--perf) perf=yes ;;
 	--no-postfix) postfix=no ;;
+	--soak) soak=100000 ;;
 	-o) report_out=next ;;
 	-h|--help) sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	[0-9]*)
+		if [ -n "$soak" ] && [ "$report_out" != next ]; then
+			soak=$a
+		elif [ "$report_out" = next ]; then
+			report_out=$a
+		else
+			echo "bench.sh: unexpected $a (see --help)" >&2
+			exit 2
+		fi ;;
 	*)
 		if [ "$report_out" = next ]; then
 			report_out=$a
@@ -567,6 +581,53 @@ write_configs normal
 start_all
 
 AMS="unix:$T/am.sock"
+
+# ---------------------------------------------------------------- soak
+
+# --soak N: N messages through authmilter at concurrency 64 in ten
+# rounds, the corpus over and over; after each round its RSS, open
+# descriptors and threads.  Flat from the first tenth on, or it leaks.
+if [ -n "$soak" ]; then
+	per=$((soak / 10))
+	[ "$per" -ge 1 ] || per=1
+	say "soak: $soak messages at concurrency 64, ten rounds of $per"
+	SK="$T/soak.tsv"
+	: >"$SK"
+	r=1
+	while [ $r -le 10 ]; do
+		fgrun "$AMC" -s "$AMS" -q -n 64 -N "$per" -t 60 $(cat "$T/list") \
+		    >"$T/soak-$r.sum" 2>"$T/soak-$r.err" || {
+			say "soak round $r: some sessions failed:"
+			head -5 "$T/soak-$r.err" >&2
+			status=1
+		}
+		el=$(awk '/^elapsed/ { print $2 }' "$T/soak-$r.sum")
+		failed=$(sed -n 's/.*connfail=\([0-9]*\).*/\1/p' "$T/soak-$r.sum")
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$per" "${el:-0}" \
+		    "$(awk '/^VmRSS:/ { print $2 }' "/proc/$am_pid/status")" \
+		    "$(ls "/proc/$am_pid/fd" | wc -l)" \
+		    "$(awk '/^Threads:/ { print $2 }' "/proc/$am_pid/status")" \
+		    "$(wc -l <"$T/soak-$r.err")" >>"$SK"
+		r=$((r + 1))
+	done
+	{
+		echo "Soak - authmilter alone, $soak messages at concurrency 64" \
+		    "(the corpus over and over), in ten rounds;"
+		echo "after each round: RSS, open descriptors and threads of the daemon."
+		echo
+		awk -F'\t' 'BEGIN { printf "%6s %9s %8s %8s %5s %8s %7s\n", "round",
+		    "messages", "msg/s", "RSS MB", "fds", "threads", "errors" }
+		    { printf "%6d %9d %8.0f %8.1f %5d %8d %7d\n", $1, $2,
+		      ($3 > 0 ? $2 / $3 : 0), $4 / 1024, $5, $6, $7
+		      if (NR == 1) { r1 = $4; f1 = $5 } rN = $4; fN = $5 }
+		    END { printf "\nRSS after the first tenth %.1f MB, at the end " \
+		      "%.1f MB (%+.1f%%); descriptors %d, then %d\n", r1 / 1024,
+		      rN / 1024, (r1 > 0 ? (rN - r1) * 100 / r1 : 0), f1, fN }' "$SK"
+	} >"$T/report.txt"
+	cat "$T/report.txt"
+	[ -n "$report_out" ] && cp "$T/report.txt" "$report_out"
+	exit $status
+fi
 DKS="unix:$C/dkim/opendkim.sock"
 DMS="unix:$C/dmarc/opendmarc.sock"
 
