@@ -4,8 +4,8 @@
  * amclient is the MTA side of the Sendmail milter protocol (version 6),
  * spoken as Postfix speaks it, for the end-to-end tests and the benchmark.
  * amclient.c holds the protocol engine and runs the sessions on threads;
- * amclient_cli.c holds the command line, the message files and the
- * summary table.  Everything declared here is built once, before the first
+ * amclient_cli.c holds the command line and the summary table;
+ * amc_msgfile.c reads the message files.  Everything declared here is built once, before the first
  * session, and read-only after that, so the threads share it without a
  * lock; the one exception, struct amc_record, is written by the session
  * it belongs to and read only after every thread has been joined.
@@ -91,6 +91,27 @@ void	 amc_free_opts(struct amc_opts *);
 /* amc_summary - print the summary table of all sessions */
 void	 amc_summary(const struct amc_opts *, const struct amc_record *,
 	    double);
+
+/* amc_msgfile.c: the message files, shared with test/bench/smtpreplay */
+
+/* amc_progname - the program's name in error messages ("amclient") */
+extern const char *amc_progname;
+
+/* amc_die - print "PROGNAME: message" and exit 2 */
+void	 amc_die(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+
+/* amc_load_message - read and parse one message file into M, or exit */
+void	 amc_load_message(struct amc_message *m, const char *path);
+
+/* amc_free_message - release what amc_load_message allocated */
+void	 amc_free_message(struct amc_message *m);
+
+/* amc_valid_ip - whether S is an IPv4 or IPv6 literal */
+int	 amc_valid_ip(const char *s);
+
+/* amc_split_macro - cut NAME=VALUE in place into MAC; -1 if not that */
+int	 amc_split_macro(char *arg, struct amc_macro *mac);
 
 /* amc_mac_find - whether a macro list defines name ("i" is "{i}") */
 int	 amc_mac_find(const struct amc_macro *, size_t, const char *);

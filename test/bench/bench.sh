@@ -342,6 +342,7 @@ chmod 755 "$T/chain"
 say "corpus: $BENCH_MSGS messages, $BENCH_DOMAINS domains"
 "${CC:-cc}" -O2 -pthread -I"$top_srcdir/test" -I"$top_builddir/test" \
     "$top_srcdir/test/amclient.c" "$top_srcdir/test/amclient_cli.c" \
+    "$top_srcdir/test/amc_msgfile.c" \
     "$here/latdump.c" -Wl,--wrap=amc_summary -o "$AMC" ||
     { echo "bench: cannot build $AMC"; exit 1; }
 pids=""

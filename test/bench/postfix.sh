@@ -214,7 +214,8 @@ pf_setup() {
 
 say "Postfix: $BENCH_PF_SESSIONS sessions; smtp-source $BENCH_PF_MSGS" \
     "messages of 4 KB from $pf_from, then the corpus replayed with XCLIENT"
-"${CC:-cc}" -O2 -pthread -o "$T/smtpreplay" "$here/smtpreplay.c" &&
+"${CC:-cc}" -O2 -pthread -I"$top_srcdir/test" -o "$T/smtpreplay" \
+    "$here/smtpreplay.c" "$top_srcdir/test/amc_msgfile.c" &&
 "${CC:-cc}" -O2 -pthread -o "$T/nullmilter" "$here/nullmilter.c" -lmilter ||
     { echo "bench: cannot build smtpreplay or nullmilter"; exit 1; }
 : >"$PFD/results.tsv"

@@ -11,8 +11,8 @@
  * DATA, the message, QUIT.  One command, one reply (no PIPELINING), no
  * TCP_NODELAY; -t (default 30) bounds each read of a reply and each write.
  *
- * A file opens with amclient's envelope lines, parsed by the rules of
- * test/amclient_cli.c and not sent: X-Amclient-Client (an IP literal),
+ * A file opens with amclient's envelope lines, read by the same code
+ * (test/amc_msgfile.c) and not sent: X-Amclient-Client (an IP literal),
  * -Hostname, -Helo, -From, -Rcpt (repeatable), -Macro (ignored here).
  * Defaults: 192.0.2.1, [UNAVAILABLE], client.example, sender@example.com;
  * recipients from -r, else the file, else rcpt@bench.test.  The rest is
@@ -49,17 +49,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "amclient.h"
+
 #define MAX_THREADS	1024
 #define MAX_TOTAL	10000000	/* a record each */
 #define MAX_ERRORS	10		/* failures printed */
 #define LINE_MAX_SMTP	2048		/* RFC 5321 4.5.3.1.5 says 512 */
 
 struct msg {
-	const char	*path;
-	char		*raw;		/* the file; the envelope points here */
-	const char	*client, *host, *helo, *from;
-	const char	**rcpt;
-	size_t		 nrcpt;
+	struct amc_message am;		/* the file, as amclient reads it */
 	char		*data;		/* CR LF, dot-stuffed, ".\r\n" */
 	size_t		 datalen;
 };
@@ -89,28 +87,8 @@ static double timeout_s = 30;
 static int xclient;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* die - report a start-up error and exit 2 */
-static void __attribute__((format(printf, 1, 2), noreturn))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "smtpreplay: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	exit(2);
-}
-
-/* xrealloc - realloc or exit */
-static void *
-xrealloc(void *p, size_t n)
-{
-	if ((p = realloc(p, n ? n : 1)) == NULL)
-		die("out of memory");
-	return p;
-}
+#define die	amc_die
+#define xrealloc amc_xrealloc
 
 /* now - monotonic seconds */
 static double
@@ -122,105 +100,52 @@ now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* read_file - the whole file, NUL-terminated, or exit */
+/* put_line - LEN bytes at P and CR LF to Q, dot-stuffed; the end */
 static char *
-read_file(const char *path, size_t *len)
+put_line(char *q, const char *p, size_t len)
 {
-	FILE *fp;
-	char *p = NULL;
-	size_t cap = 0, n;
-
-	if ((fp = fopen(path, "rb")) == NULL)
-		die("%s: %s", path, strerror(errno));
-	*len = 0;
-	do {
-		if (cap - *len < 65536)
-			p = xrealloc(p, cap = cap * 2 + 65536);
-		*len += n = fread(p + *len, 1, cap - *len - 1, fp);
-	} while (n > 0);
-	if (ferror(fp) || fclose(fp) == EOF)
-		die("%s: read error", path);
-	p[*len] = '\0';
-	return p;
+	if (len > 0 && *p == '.')
+		*q++ = '.';
+	memcpy(q, p, len);
+	q += len;
+	*q++ = '\r';
+	*q++ = '\n';
+	return q;
 }
 
-/* line_end - end of the line at p, before its CR LF; *next: the next line */
-static char *
-line_end(char *p, char *end, char **next)
-{
-	char *nl = memchr(p, '\n', end - p);
-	char *e = nl != NULL ? nl : end;
-
-	*next = nl != NULL ? nl + 1 : end;
-	if (e > p && e[-1] == '\r')
-		e--;
-	return e;
-}
-
-/* env_line - apply one X-Amclient-KEY: VALUE line, as amclient does */
-static int
-env_line(struct msg *m, const char *key, char *val)
-{
-	struct in6_addr a;
-
-	if (strcasecmp(key, "Client") == 0 && (inet_pton(AF_INET, val, &a) ==
-	    1 || inet_pton(AF_INET6, val, &a) == 1))
-		m->client = val;
-	else if (strcasecmp(key, "Hostname") == 0)
-		m->host = val;
-	else if (strcasecmp(key, "Helo") == 0)
-		m->helo = val;
-	else if (strcasecmp(key, "From") == 0)
-		m->from = val;
-	else if (strcasecmp(key, "Rcpt") == 0) {
-		m->rcpt = xrealloc(m->rcpt, (m->nrcpt + 1) * sizeof(*m->rcpt));
-		m->rcpt[m->nrcpt++] = val;
-	} else if (strcasecmp(key, "Macro") != 0 || *val == '=' ||
-	    strchr(val, '=') == NULL)
-		return -1;
-	return 0;
-}
-
-/* load_message - read a file: its envelope lines, then its DATA content */
+/*
+ * load_message - read a file (amc_load_message: envelope lines, headers,
+ * body with CR LF) and make its DATA content: the headers as they were
+ * (folds kept), the empty line, the body, dot-stuffed, then "."
+ */
 static void
 load_message(struct msg *m, const char *path)
 {
-	const size_t plen = sizeof("X-Amclient-") - 1;
-	char *p, *end, *e, *next, *colon, *val, *q;
-	size_t len;
+	const struct amc_header *h;
+	size_t i, size = 8;
+	const char *v, *nl, *p, *end;
+	char *q;
 
 	memset(m, 0, sizeof(*m));
-	m->path = path;
-	p = m->raw = read_file(path, &len);
-	end = p + len;
-	while ((size_t)(end - p) > plen &&
-	    strncasecmp(p, "X-Amclient-", plen) == 0) {
-		e = line_end(p, end, &next);
-		*e = '\0';
-		if ((colon = strchr(p + plen, ':')) == NULL)
-			die("%s: no colon in %s", path, p);
-		*colon = '\0';
-		for (val = colon + 1; *val == ' ' || *val == '\t'; val++)
-			;
-		while (e > val && (e[-1] == ' ' || e[-1] == '\t'))
-			*--e = '\0';
-		if (env_line(m, p + plen, val) == -1)
-			die("%s: bad line X-Amclient-%s: %s", path, p + plen,
-			    val);
-		p = next;
+	amc_load_message(&m->am, path);
+	for (i = 0; i < m->am.nhdr; i++)	/* ":", CR LF per fold */
+		size += 2 * (strlen(m->am.hdr[i].name) +
+		    strlen(m->am.hdr[i].value)) + 4;
+	size += 2 * m->am.bodylen;
+	m->data = q = xrealloc(NULL, size);
+	for (i = 0; i < m->am.nhdr; i++) {
+		h = &m->am.hdr[i];
+		q += sprintf(q, "%s:", h->name);
+		for (v = h->value; (nl = strchr(v, '\n')) != NULL; v = nl + 1)
+			q = put_line(q, v, nl - v);
+		q = put_line(q, v, strlen(v));
 	}
-	/* a line grows by at most "." and CR: twice, plus a last line's */
-	m->data = q = xrealloc(NULL, 2 * (size_t)(end - p) + 6);
-	while (p < end) {
-		e = line_end(p, end, &next);
-		if (e > p && *p == '.')
-			*q++ = '.';
-		memcpy(q, p, e - p);
-		q += e - p;
-		*q++ = '\r';
-		*q++ = '\n';
-		p = next;
-	}
+	q = put_line(q, "", 0);
+	end = m->am.body + m->am.bodylen;
+	/* amc_load_message ends every body line in CR LF */
+	for (p = m->am.body; p < end &&
+	    (nl = memchr(p, '\n', end - p)) != NULL; p = nl + 1)
+		q = put_line(q, p, nl - p - (nl > p && nl[-1] == '\r'));
 	memcpy(q, ".\r\n", 3);
 	m->datalen = q + 3 - m->data;
 }
@@ -401,10 +326,11 @@ ok(struct sess *s, int code, int want)
 static int
 dialogue(struct sess *s, const struct msg *m, double *tdot)
 {
-	const char *ip = m->client ? m->client : "192.0.2.1";
-	const char *helo = m->helo ? m->helo : "client.example";
-	const char **rcpt = nrcpts ? rcpts : m->rcpt;
-	size_t i, n = nrcpts ? nrcpts : m->nrcpt;
+	const struct amc_env *env = &m->am.env;
+	const char *ip = env->client ? env->client : "192.0.2.1";
+	const char *helo = env->helo ? env->helo : "client.example";
+	const char **rcpt = nrcpts ? rcpts : env->rcpt;
+	size_t i, n = nrcpts ? nrcpts : env->nrcpt;
 	char x1[256], x2[1024], x3[1024];
 	int code, r, nok = 0;
 
@@ -413,12 +339,13 @@ dialogue(struct sess *s, const struct msg *m, double *tdot)
 		return r == 1 ? code : -1;
 	if (xclient && (code = command(s, "XCLIENT ADDR=%s%s NAME=%s HELO=%s",
 	    strchr(ip, ':') ? "IPV6:" : "", xtext(x1, sizeof(x1), ip),
-	    xtext(x2, sizeof(x2), m->host ? m->host : "[UNAVAILABLE]"),
+	    xtext(x2, sizeof(x2), env->host ? env->host :
+	    "[UNAVAILABLE]"),
 	    xtext(x3, sizeof(x3), helo))) != 220)
 		return code == -1 ? -1 : fail(s, "refused: %.200s", s->last);
 	if ((r = ok(s, code = command(s, "EHLO %s", helo), 2)) != 0 ||
-	    (r = ok(s, code = addr_command(s, "MAIL FROM", m->from ?
-	    m->from : "sender@example.com"), 2)) != 0)
+	    (r = ok(s, code = addr_command(s, "MAIL FROM", env->from ?
+	    env->from : "sender@example.com"), 2)) != 0)
 		return r == 1 ? code : -1;
 	for (i = 0; i < (n ? n : 1); i++) {
 		if ((r = ok(s, code = addr_command(s, "RCPT TO", n ? rcpt[i] :
@@ -465,7 +392,7 @@ session(unsigned long idx)
 		pthread_mutex_lock(&lock);
 		if (nerrors++ < MAX_ERRORS)
 			fprintf(stderr, "smtpreplay: session %lu (%s): %s\n",
-			    idx, m->path, s.err);
+			    idx, m->am.path, s.err);
 		pthread_mutex_unlock(&lock);
 	}
 	if (s.fd != -1)
@@ -601,6 +528,7 @@ main(int argc, char **argv)
 	double t0;
 	int ch, e;
 
+	amc_progname = "smtpreplay";
 	while ((ch = getopt(argc, argv, "n:N:o:r:s:t:x")) != -1) {
 		switch (ch) {
 		case 'n':
@@ -654,8 +582,7 @@ main(int argc, char **argv)
 		pthread_join(tid[i], NULL);
 	summary(latfile, now() - t0);
 	for (i = 0; i < nmsgs; i++) {
-		free(msgs[i].raw);
-		free(msgs[i].rcpt);
+		amc_free_message(&msgs[i].am);
 		free(msgs[i].data);
 	}
 	free(msgs);
