@@ -646,6 +646,23 @@ dns_answer_of(struct dns_entry *e)
 	return a;
 }
 
+/*
+ * dns_answer_from - the answer made of libunbound's result R (taken over)
+ * for KEY/TYPE, kept in D's cache when it may be (D NULL: not kept)
+ */
+static struct dns_answer *
+dns_answer_from(struct dns *d, struct ub_result *r, const char *key,
+    int type)
+{
+	struct dns_entry *e;
+
+	if ((e = entry_new(key, type, r)) == NULL)
+		return NULL;
+	if (d != NULL)
+		cache_put(d, e);
+	return dns_answer_of(e);
+}
+
 /* dns_deadline - the earlier of now + TIMEOUT_MS and the budget's end */
 static void
 dns_deadline(struct timespec *out, unsigned timeout_ms,
@@ -687,7 +704,6 @@ static struct dns_answer *
 dns_wait(struct dns *d, struct dns_query *q, int id,
     const struct timespec *deadline, const char *key, int type)
 {
-	struct dns_entry *e;
 	struct ub_result *r = NULL;
 	int	 err = 0;
 	bool	 done;
@@ -722,10 +738,7 @@ dns_wait(struct dns *d, struct dns_query *q, int id,
 		return dns_answer_new(err == UB_SYNTAX || err == UB_NOMEM ?
 		    DNS_ERROR : DNS_SERVFAIL);
 	}
-	if ((e = entry_new(key, type, r)) == NULL)
-		return NULL;
-	cache_put(d, e);
-	return dns_answer_of(e);
+	return dns_answer_from(d, r, key, type);
 }
 
 /* dns_query - look NAME/TYPE up, waiting at most until the deadline */
