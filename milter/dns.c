@@ -323,8 +323,10 @@ entry_new(const char *key, int type, struct ub_result *r)
 		p += e->rdlen[i];
 	}
 	e->count = n;
-	if (n == 0)
-		e->rdata = NULL, e->rdlen = NULL;
+	if (n == 0) {
+		e->rdata = NULL;
+		e->rdlen = NULL;
+	}
 	if (wirelen > 0) {
 		memcpy(p, r->answer_packet, wirelen);
 		e->wire = p;
