@@ -91,6 +91,7 @@ struct conn {
 	bool		 nr_hdr;	/* SMFIP_NR_HDR: header replies off */
 	bool		 nr_conn;	/* SMFIP_NR_CONN: no reply to connect */
 	bool		 nr_helo;	/* SMFIP_NR_HELO: no reply to HELO */
+	bool		 nr_eoh;	/* SMFIP_NR_EOH: no reply to end of headers */
 	bool		 skip_ok;	/* SMFIP_SKIP negotiated */
 	struct msg	*msg;		/* current message or NULL */
 };

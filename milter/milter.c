@@ -76,20 +76,21 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	*pf0 = (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE |
 	    SMFIF_SETSYMLIST) & f0;
 	/*
-	 * No reply to connect, HELO and each header: the MTA sends them on
-	 * with the next command that wants one (MAIL FROM, end of headers),
-	 * in one write.  DATA is answered: a milter that leaves it
+	 * No reply to connect, HELO, each header and the end of headers: the
+	 * MTA sends them on with the next command that wants one (MAIL FROM,
+	 * the first body chunk or end of message), in one write.  DATA is answered: a milter that leaves it
 	 * unanswered makes Postfix's next small write wait for a delayed
 	 * acknowledgement on TCP (issue 7).
 	 */
 	*pf1 = (SMFIP_NORCPT | SMFIP_NOUNKNOWN | SMFIP_SKIP |
 	    SMFIP_HDR_LEADSPC | SMFIP_NR_HDR | SMFIP_NR_CONN |
-	    SMFIP_NR_HELO) & f1;
+	    SMFIP_NR_HELO | SMFIP_NR_EOH) & f1;
 	*pf2 = *pf3 = 0;
 	cn->leadspc = (*pf1 & SMFIP_HDR_LEADSPC) != 0;
 	cn->nr_hdr = (*pf1 & SMFIP_NR_HDR) != 0;
 	cn->nr_conn = (*pf1 & SMFIP_NR_CONN) != 0;
 	cn->nr_helo = (*pf1 & SMFIP_NR_HELO) != 0;
+	cn->nr_eoh = (*pf1 & SMFIP_NR_EOH) != 0;
 	cn->skip_ok = (*pf1 & SMFIP_SKIP) != 0;
 	if ((f0 & SMFIF_CHGHDRS) == 0 || (f0 & SMFIF_ADDHDRS) == 0)
 		log_warn("MTA does not allow header changes: no "
@@ -349,11 +350,13 @@ mlfi_eoh(SMFICTX *ctx)
 {
 	struct conn *cn = conn_of(ctx);
 
+	/* No state: the body or end of message, which have replies, say so. */
 	if (cn == NULL || cn->msg == NULL)
-		return SMFIS_TEMPFAIL;
+		return cn != NULL && cn->nr_eoh ? SMFIS_NOREPLY :
+		    SMFIS_TEMPFAIL;
 	queue_id(ctx, cn->msg);
 	dkimv_eoh(cn->msg->dkim);
-	return SMFIS_CONTINUE;
+	return cn->nr_eoh ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 /* mlfi_body - the body for DKIM; skipped messages need none */
