@@ -188,6 +188,26 @@ kv() {
 	tr ' ' '\n' <"$2" | sed -n "s/^$1=//p" | head -n 1
 }
 
+# pf_postfix_writes SETUP - the setup's (first) milter over TCP, warm,
+# straight from amclient -P (Postfix's writes: Nagle on, a write only
+# when a reply is awaited, one at the end of DATA) at concurrency 1: a
+# delayed-acknowledgement stall shows as about 40 ms per message.  A
+# line in $PFD/nagle.tsv: SETUP, eom p50, eom p90, session p50 (ms)
+pf_postfix_writes() {
+	port=$PF_TCP
+	[ "$1" = chain ] && port=$((PF_TCP + 1))	# opendkim
+	head -n 100 "$T/list" >"$PFD/nagle.list"
+	fgrun "$AMC" -s "inet:$port@127.0.0.1" -P -q -n 1 -t 60 \
+	    $(cat "$PFD/nagle.list") >"$PFD/$1-P.sum" 2>&1 || {
+		say "amclient -P against $1: some sessions failed"
+		status=1
+	}
+	awk -v s="$1" '/^eom latency/ { e50 = $5; e90 = $7 }
+	    /^session latency/ { s50 = $5 }
+	    END { printf "%s\t%s\t%s\t%s\n", s, e50, e90, s50 }' \
+	    "$PFD/$1-P.sum" >>"$PFD/nagle.tsv"
+}
+
 # pf_setup SETUP SOCKET - start, warm, measure, stop; a line in
 # $PFD/results.tsv
 pf_setup() {
@@ -196,6 +216,7 @@ pf_setup() {
 	pf_start
 	head -n "$BENCH_DOMAINS" "$T/list" >"$PFD/warm.list"
 	pf_replay "$PFD/warm.list" "$PFD/warm.out"
+	[ "$2" = tcp ] && pf_postfix_writes "$1"
 	c0=$(pf_cpu "$1")
 	el=$(pf_source "$BENCH_PF_MSGS")
 	c1=$(pf_cpu "$1")
@@ -219,6 +240,7 @@ say "Postfix: $BENCH_PF_SESSIONS sessions; smtp-source $BENCH_PF_MSGS" \
 "${CC:-cc}" -O2 -pthread -o "$T/nullmilter" "$here/nullmilter.c" -lmilter ||
     { echo "bench: cannot build smtpreplay or nullmilter"; exit 1; }
 : >"$PFD/results.tsv"
+: >"$PFD/nagle.tsv"
 # unbound answers for opendmarc throughout; the rest start per setup
 start_unbound
 for s in "none -" "null unix" "null tcp" "null+data tcp" \
