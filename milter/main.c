@@ -175,6 +175,7 @@ static void
 open_socket(const struct config *c, const struct passwd *pw)
 {
 	const char *path = unix_path(c->socket);
+	int	    n;
 
 	if (path != NULL) {
 		if (socket_in_use(path))
@@ -196,9 +197,15 @@ open_socket(const struct config *c, const struct passwd *pw)
 	if (smfi_opensocket(true) != MI_SUCCESS)
 		fatal("cannot open socket %s", c->socket);
 	/* inet: no Nagle stall between libmilter's small writes */
-	if (strncmp(c->socket, "inet", 4) == 0 && sockopt_nodelay() < 1)
-		log_warn("Socket %s: cannot set TCP_NODELAY: replies may "
-		    "wait for the MTA's delayed acknowledgements", c->socket);
+	if (strncmp(c->socket, "inet", 4) == 0) {
+		if ((n = sockopt_nodelay()) < 1)
+			log_warn("Socket %s: cannot set TCP_NODELAY: replies "
+			    "may wait for the MTA's delayed acknowledgements",
+			    c->socket);
+		else
+			log_info("Socket %s: TCP_NODELAY on %d listening "
+			    "socket(s)", c->socket, n);
+	}
 	socket_perms(c, pw);
 }
 

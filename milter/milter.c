@@ -78,9 +78,10 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	/*
 	 * No reply to connect, HELO, each header and the end of headers: the
 	 * MTA sends them on with the next command that wants one (MAIL FROM,
-	 * the first body chunk or end of message), in one write.  DATA is answered: a milter that leaves it
-	 * unanswered makes Postfix's next small write wait for a delayed
-	 * acknowledgement on TCP (issue 7).
+	 * the first body chunk or end of message), in one write.  DATA is
+	 * answered: a milter that leaves it unanswered makes Postfix's next
+	 * small write wait for a delayed acknowledgement on TCP (issue 7).
+	 * MAIL FROM is answered so that it arrives at once and SPF starts.
 	 */
 	*pf1 = (SMFIP_NORCPT | SMFIP_NOUNKNOWN | SMFIP_SKIP |
 	    SMFIP_HDR_LEADSPC | SMFIP_NR_HDR | SMFIP_NR_CONN |
@@ -92,6 +93,9 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	cn->nr_helo = (*pf1 & SMFIP_NR_HELO) != 0;
 	cn->nr_eoh = (*pf1 & SMFIP_NR_EOH) != 0;
 	cn->skip_ok = (*pf1 & SMFIP_SKIP) != 0;
+	log_debug("negotiated: no reply to%s%s%s%s", cn->nr_conn ?
+	    " connect" : "", cn->nr_helo ? " helo" : "", cn->nr_hdr ?
+	    " header" : "", cn->nr_eoh ? " eoh" : "");
 	if ((f0 & SMFIF_CHGHDRS) == 0 || (f0 & SMFIF_ADDHDRS) == 0)
 		log_warn("MTA does not allow header changes: no "
 		    "Authentication-Results can be written");

@@ -161,6 +161,8 @@ am_start_inet() {
 am_start_inet
 "$AM_CLIENT" -s "inet:$iport@127.0.0.1" -c 192.0.2.9 "$M/plain.eml" >"$T/inet.out" 2>&1
 expect_grep "inet socket serves" "^insheader 0 Authentication-Results: mx2.test.example;$" "$T/inet.out"
+expect_grep "inet socket: its sessions get TCP_NODELAY" "Socket inet:$iport@127.0.0.1: TCP_NODELAY on [1-9]" "$T/inet.log"
+expect_grep "no reply asked for connect, HELO, headers, end of headers" "negotiated: no reply to connect helo header eoh$" "$T/inet.log"
 am_stop
 
 am_done

@@ -45,6 +45,7 @@ done
 if cmp -s "$T/pass.out" "$T/again1.out" && cmp -s "$T/pass.out" "$T/again2.out"
 then ok "pass: a cached evaluation gives the same headers and verdict"
 else not_ok "pass: a cached evaluation differs" "$T/again1.out"; fi
+expect_grep "pass again: evaluated from the answer cache, no thread" "spf: 192.0.2.10: evaluated from the answer cache" "$T/am.log"
 spf_case pass6 2001:db8:5::25 a@sender.example pass
 spf_case fail 198.51.100.7 a@sender.example fail
 expect_grep "fail: Received-SPF says so" "^insheader 0 Received-SPF: fail \(mx.test.example: domain of sender.example does not designate 198.51.100.7 as permitted sender\)" "$T/fail.out"
