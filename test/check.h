@@ -8,6 +8,7 @@
 #ifndef AM_TEST_CHECK_H
 #define AM_TEST_CHECK_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +38,16 @@ static int check_passed, check_failed;
 	long g_ = (long)(got), w_ = (long)(want);			\
 	CHECK(g_ == w_, "%s: got=%ld want=%ld", (what), g_, w_);	\
 } while (0)
+
+/* check_xorshift - xorshift32 on *S: the same sequence on every run */
+static inline uint32_t
+check_xorshift(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
 
 static inline int
 check_done(const char *name)

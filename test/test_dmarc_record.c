@@ -1324,10 +1324,7 @@ static uint32_t	rnd_state = 2463534242u;
 static uint32_t
 rnd(void)
 {
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 17;
-	rnd_state ^= rnd_state << 5;
-	return rnd_state;
+	return check_xorshift(&rnd_state);
 }
 
 /* test_random_records - parse noise, check the invariants */

@@ -349,10 +349,7 @@ static uint32_t	rnd_state = 88172645u;
 static uint32_t
 rnd(void)
 {
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 17;
-	rnd_state ^= rnd_state << 5;
-	return rnd_state;
+	return check_xorshift(&rnd_state);
 }
 
 /* rnd_name - 1..8 labels from a small alphabet, some real suffixes */
